@@ -1,0 +1,42 @@
+# Two commands on a fresh clone with only python3 and make: `make demo` and `make test`.
+# Both create .venv, put uv into it, and install the core and every plugin editable from uv.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+SYNCED := $(VENV)/.synced
+
+.PHONY: setup test demo lint format clean
+
+setup: $(SYNCED)
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+# Re-sync whenever a package is added or its metadata changes.
+$(SYNCED): $(UV) pyproject.toml core/pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	$(UV) sync --all-packages --python $(BIN)/python
+	@touch $@
+
+test: setup
+	$(BIN)/pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+demo: setup
+	$(BIN)/hotswap demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
