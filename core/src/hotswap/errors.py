@@ -144,12 +144,13 @@ class PluginError(HotswapError):
 class UnknownProviderError(PluginError):
     """A model names a provider that no installed plugin provides."""
 
-    def __init__(self, provider: str, installed: list[str]) -> None:
+    def __init__(self, provider: str, installed: list[str], *, reason: str | None = None) -> None:
         self.provider = provider
         self.installed = installed
         have = ", ".join(installed) if installed else "none"
+        why = f"\n  {reason}" if reason else ""
         super().__init__(
-            f"no installed plugin provides {provider!r} (installed providers: {have}).\n"
+            f"no installed plugin provides {provider!r} (installed providers: {have}).{why}\n"
             f"  To add it: pip install hotswap-{provider}"
         )
 

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotswap.messages import ToolDefinition
+from hotswap.messages import Message, ToolDefinition
 
-__all__ = ["CompletionOptions", "NamedToolChoice", "ThinkingLevel", "ToolChoice"]
+__all__ = ["CompletionOptions", "CompletionRequest", "NamedToolChoice", "ThinkingLevel", "ToolChoice"]
 
 
 class ThinkingLevel(str, enum.Enum):
@@ -64,3 +64,16 @@ class CompletionOptions(BaseModel):
     tool_choice: ToolChoice | None = None
     timeout_s: float | None = Field(default=None, gt=0)
     extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class CompletionRequest(BaseModel):
+    """Everything a plugin needs to build one request: the conversation and the options.
+
+    By the time a plugin sees it, the core has filled ``options.thinking_level`` from the
+    model's configuration when the caller did not set it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    messages: tuple[Message, ...] = Field(min_length=1)
+    options: CompletionOptions = Field(default_factory=CompletionOptions)

@@ -1,0 +1,30 @@
+"""The core's own hook implementations: the fallbacks that run after every plugin's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hotswap.classify import classify_failure
+from hotswap.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.config import ModelConfig
+    from hotswap.errors import ErrorClassification
+    from hotswap.http import Failure
+
+
+@hookimpl(trylast=True)
+def hotswap_resolve_credential(
+    model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
+) -> Credential | None:
+    """Environment variables, credential files, the keychain and pi logins, in that order."""
+    from hotswap.credentials import resolve_credential
+
+    return resolve_credential(spec, auth_type, reference=model.credential)
+
+
+@hookimpl(trylast=True)
+def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassification:
+    """The provider-neutral verdict, when no plugin knew better."""
+    return classify_failure(failure)

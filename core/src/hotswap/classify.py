@@ -1,0 +1,129 @@
+"""Provider-neutral error classification: the verdict when no plugin knows better.
+
+The core registers :func:`classify_failure` as the last ``hotswap_classify_error``
+implementation. Plugins call the same helpers (:func:`classify_status`,
+:func:`retry_after_seconds`, :func:`provider_message`) for everything their provider does not
+do differently, so the common rules live once.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from hotswap.errors import ErrorClassification, ErrorKind
+from hotswap.events import StreamFailure
+from hotswap.http import Failure, HttpResponse, TransportFailure
+
+__all__ = [
+    "classify_failure",
+    "classify_status",
+    "message_in",
+    "provider_message",
+    "retry_after_seconds",
+]
+
+_BY_STATUS = {
+    401: ErrorKind.AUTH,
+    402: ErrorKind.QUOTA_EXHAUSTED,
+    403: ErrorKind.PERMISSION,
+    404: ErrorKind.NOT_FOUND,
+    408: ErrorKind.TIMEOUT,
+    413: ErrorKind.INVALID_REQUEST,
+    429: ErrorKind.RATE_LIMITED,
+    499: ErrorKind.CONNECTION,
+    503: ErrorKind.OVERLOADED,
+    504: ErrorKind.TIMEOUT,
+    529: ErrorKind.OVERLOADED,
+}
+
+
+def classify_status(status: int) -> ErrorKind:
+    """The kind an HTTP status means when nothing in the body says more."""
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ErrorKind.SERVER_ERROR
+    if status >= 400:
+        return ErrorKind.INVALID_REQUEST
+    return ErrorKind.UNKNOWN
+
+
+def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """The wait a response asked for, in seconds, from ``retry-after-ms`` (milliseconds), then
+    ``retry-after`` (seconds, or an HTTP date). None when absent or unreadable; never negative.
+
+    :param headers: response headers with lower-case names.
+    :param now: the current POSIX time, for HTTP dates (injectable for tests).
+    """
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+_TITLE = re.compile(rb"<title>\s*(.*?)\s*</title>", re.IGNORECASE | re.DOTALL)
+
+
+def provider_message(response: HttpResponse) -> str:
+    """The provider's own words from an error body: ``error.message``, ``message``,
+    ``error`` or ``detail`` in JSON, the ``<title>`` of an HTML page, or the start of the text."""
+    found = message_in(response.json())
+    if found:
+        return found
+    title = _TITLE.search(response.body)
+    if title:
+        return title.group(1).decode("utf-8", errors="replace")
+    text = response.text.strip()
+    return text[:300] if text else f"HTTP {response.status} with an empty body"
+
+
+def message_in(payload: Any) -> str | None:
+    """The human message inside a decoded error payload of any common shape, if there is one."""
+    if isinstance(payload, str):
+        return payload or None
+    if isinstance(payload, list) and payload:
+        return message_in(payload[0])
+    if not isinstance(payload, dict):
+        return None
+    for key in ("error", "message", "detail", "msg"):
+        value = payload.get(key)
+        if isinstance(value, (dict, list)):
+            nested = message_in(value)
+            if nested:
+                return nested
+        elif isinstance(value, str) and value:
+            return value
+    return None
+
+
+def classify_failure(failure: Failure) -> ErrorClassification:
+    """The provider-neutral verdict on any failure."""
+    if isinstance(failure, TransportFailure):
+        return ErrorClassification(failure.kind, failure.detail)
+    if isinstance(failure, StreamFailure):
+        message = message_in(failure.payload) or "the provider reported an error mid-stream"
+        return ErrorClassification(ErrorKind.SERVER_ERROR, message)
+    return ErrorClassification(
+        classify_status(failure.status),
+        provider_message(failure),
+        retry_after=retry_after_seconds(failure.headers),
+    )

@@ -1,0 +1,94 @@
+"""Stream events: what a streaming completion yields, in order, as the provider sends it.
+
+Events are slotted dataclasses rather than pydantic models: one is made per chunk of every
+stream, they are produced by plugins rather than validated from user input, and building a
+dataclass costs about half what a model does (measured: 0.4 µs against 0.8 µs).
+
+A stream yields any number of :class:`TextDelta`, :class:`ThinkingDelta`,
+:class:`ToolCallDelta` and :class:`UsageUpdate` events and ends with exactly one
+:class:`Finish`. :class:`StreamFailure` travels only from a plugin to the core: it reports an
+error the provider sent inside the stream; consumers never receive it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hotswap.completion import FinishReason, Usage
+
+__all__ = [
+    "Finish",
+    "StreamEvent",
+    "StreamFailure",
+    "TextDelta",
+    "ThinkingDelta",
+    "ToolCallDelta",
+    "UsageUpdate",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """More answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkingDelta:
+    """More reasoning text, or the signature / redacted data that closes a reasoning block.
+
+    :param block: which reasoning block of the answer this belongs to (0 for the first).
+    """
+
+    text: str = ""
+    signature: str | None = None
+    redacted: str | None = None
+    block: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a tool call. Pieces with the same ``index`` form one call: ``id`` and
+    ``name`` arrive at least once, ``arguments`` are JSON text fragments to concatenate.
+
+    :param extra: provider data to keep with the finished call (see ``ToolCall.extra``).
+    """
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+    extra: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageUpdate:
+    """Token counts so far. Later updates replace earlier ones field by field: a count the
+    provider left out of a later update (one not set on its ``Usage``) keeps its earlier value."""
+
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """The provider signalled the end of its answer, and why."""
+
+    reason: FinishReason
+    raw_reason: str | None = None
+    model_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamFailure:
+    """The provider reported an error inside a stream (plugin → core only).
+
+    :param payload: the provider's decoded error object, classified by ``hotswap_classify_error``.
+    """
+
+    payload: Any
+
+
+StreamEvent = TextDelta | ThinkingDelta | ToolCallDelta | UsageUpdate | Finish
+"""What a consumer of a stream receives."""

@@ -1,0 +1,119 @@
+"""Incremental decoders for the two stream framings providers use: SSE and NDJSON.
+
+They are decoded once, here, from raw bytes as they arrive, so plugins translate whole frames
+and never see a socket or a partial line. Both are sans-I/O: ``feed`` takes whatever bytes the
+transport read and returns the frames completed by them.
+
+They are written here rather than taken from httpx2's SSE support because they must work on
+bytes from any transport (httpx2 reads SSE only from its own ``Response``) and because the
+per-chunk cost of this loop is the floor for every stream hotswap relays.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Frame", "Framing", "NDJSONDecoder", "SSEDecoder", "loads"]
+
+Framing = Literal["sse", "ndjson"]
+
+loads = json.loads
+"""The JSON decoder every plugin uses for frame payloads, so it can be swapped in one place."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One framed message. For SSE: the ``event:`` name (None when unnamed) and the joined
+    ``data:`` lines; for NDJSON: one line as ``data`` and no event name."""
+
+    event: str | None
+    data: str
+
+    def json(self) -> Any:
+        return loads(self.data)
+
+
+class SSEDecoder:
+    """Turns bytes into :class:`Frame` objects, following the WHATWG event-stream rules that
+    matter for LLM APIs: ``\\n``, ``\\r\\n`` and ``\\r`` line ends, ``:`` comment lines
+    (OpenRouter's keep-alives) skipped, several ``data:`` lines joined with ``\\n``, and one
+    optional space after the colon removed. ``id:`` and ``retry:`` are ignored: no provider
+    resumes a completion stream.
+    """
+
+    __slots__ = ("_buffer", "_data", "_event")
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._event: str | None = None
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[Frame]:
+        """Decode ``chunk``; return the events it completed."""
+        buffer = self._buffer + chunk if self._buffer else chunk
+        if b"\r" in buffer:
+            # A trailing \r may be the first half of a \r\n split across reads: keep it back.
+            held = buffer.endswith(b"\r")
+            if held:
+                buffer = buffer[:-1]
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if held:
+                buffer += b"\r"
+        lines = buffer.split(b"\n")
+        self._buffer = lines.pop()
+        frames: list[Frame] = []
+        for raw in lines:
+            self._line(raw, frames)
+        return frames
+
+    def flush(self) -> list[Frame]:
+        """At end of stream: an event whose lines all arrived but whose closing blank line did
+        not is still delivered; an unterminated last line is dropped, as it may be cut short."""
+        self._buffer = b""
+        frames: list[Frame] = []
+        self._line(b"", frames)
+        return frames
+
+    def _line(self, raw: bytes, frames: list[Frame]) -> None:
+        if not raw:
+            if self._data:
+                frames.append(Frame(self._event, "\n".join(self._data)))
+            self._event = None
+            self._data = []
+            return
+        if raw[0] == 0x3A:  # ":" starts a comment
+            return
+        line = raw.decode("utf-8")
+        name, _, value = line.partition(":")
+        if value[:1] == " ":
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+
+
+class NDJSONDecoder:
+    """Turns bytes into frames of newline-delimited JSON (Ollama's native stream), one per
+    non-blank line; the plugin decodes ``frame.data`` (or calls ``frame.json()``)."""
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> list[Frame]:
+        """Decode ``chunk``; return the lines it completed."""
+        buffer = self._buffer + chunk if self._buffer else chunk
+        lines = buffer.split(b"\n")
+        self._buffer = lines.pop()
+        return [Frame(None, text) for raw in lines if (text := raw.decode("utf-8").strip())]
+
+    def flush(self) -> list[Frame]:
+        """At end of stream, a last line without its newline is still delivered: a plugin that
+        cannot parse it reports the stream as cut short."""
+        rest = self._buffer.decode("utf-8").strip()
+        self._buffer = b""
+        return [Frame(None, rest)] if rest else []

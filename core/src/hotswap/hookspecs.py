@@ -1,0 +1,189 @@
+"""The hotswap plugin contract: every hook a plugin may implement, grouped by concern.
+
+A provider plugin is a module (named by an entry point in the ``hotswap`` group) with functions
+marked ``@hotswap.hookimpl``. It is a *translator*: it declares its providers, turns hotswap's
+request into an :class:`~hotswap.http.HttpRequest`, turns responses and stream frames back
+into hotswap's types, and classifies failures. It never opens a socket, sleeps, retries or logs
+a secret: the core does all I/O.
+
+Provider hooks receive the configured ``model``; an implementation handles only models whose
+``model.provider`` is one it registered and returns None for every other, so the next plugin
+is asked. Hooks marked *first result* stop at the first non-None answer.
+
+Plugins that are not providers use the same hooks to change behaviour: implement a hook with
+``tryfirst=True`` to answer before the providers (a secrets vault resolving credentials), or
+as a ``wrapper=True`` hook to adjust the provider's answer (treating a given 400 as
+failover-worthy). The core's own fallbacks run last (``trylast``).
+
+A minimal provider plugin::
+
+    import hotswap
+    from hotswap import HttpRequest, ProviderInfo
+
+    @hotswap.hookimpl
+    def hotswap_register_providers(register):
+        register(ProviderInfo(name="acme", base_url="https://api.acme.test/v1",
+                              auth={"api_key": {"env_vars": ["ACME_API_KEY"]}}))
+
+    @hotswap.hookimpl
+    def hotswap_build_request(model, request, stream):
+        if model.provider != "acme":
+            return None
+        return HttpRequest("POST", "/chat", json={...}, stream=stream)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.completion import Completion
+    from hotswap.config import ModelConfig
+    from hotswap.errors import ErrorClassification
+    from hotswap.http import Failure, HttpRequest, HttpResponse
+    from hotswap.options import CompletionRequest
+    from hotswap.providers import ProviderInfo
+    from hotswap.streaming import StreamTranslator
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "hotswap"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# -------------------------------------------------------------------------------------------
+# Registration
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def hotswap_register_providers(register: Callable[[ProviderInfo], None]) -> None:
+    """Declare the providers this plugin offers.
+
+    Called once per plugin, when the plugin is loaded. Call ``register`` once per provider. The
+    core validates each :class:`~hotswap.providers.ProviderInfo` and refuses a name another
+    plugin already registered; either failure disables this plugin alone, with the reason
+    shown by ``hotswap plugins``.
+
+    :param register: the callback that records one provider.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Auth
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hotswap_resolve_credential(
+    model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
+) -> Credential | None:
+    """Find the credential ``model`` needs. *First result.*
+
+    Called before each request whose model's auth type is not ``none`` (the core caches
+    nothing: a rotated key is picked up at once). The core's own implementation runs last and
+    walks environment variables, credential files, the OS keychain and pi logins in the
+    documented order; implement this hook with ``tryfirst=True`` to supply credentials from
+    elsewhere (a secrets vault), returning None for models you do not serve.
+
+    :param model: the configured model.
+    :param auth_type: the auth type in force (the model's, else the provider's default).
+    :param spec: where the provider says this auth type's credential may be found.
+    :return: the credential, or None to let the next implementation look.
+    """
+
+
+@hookspec(firstresult=True)
+def hotswap_auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str, str] | None:
+    """Turn a resolved credential into the request headers that carry it. *First result.*
+
+    Called for every request just before it is sent; the headers are added by the transport
+    and never appear in an :class:`~hotswap.http.HttpRequest`, a log line or a repr.
+
+    :param model: the configured model.
+    :param credential: the resolved credential, or None for auth type ``none``.
+    :return: headers such as ``{"x-api-key": ...}``; None if ``model`` is not yours.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Completion
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hotswap_build_request(
+    model: ModelConfig, request: CompletionRequest, stream: bool
+) -> HttpRequest | None:
+    """Translate a completion request into the provider's HTTP request. *First result.*
+
+    Map ``request.options.thinking_level`` to the provider's reasoning control (drop it, with
+    a debug log, where the model has none), send only the sampling options the caller set, and
+    merge ``request.options.extra`` and ``model.options`` into the body.
+
+    :param model: the configured model: ``model.model`` is the id to send.
+    :param request: the conversation and the options.
+    :param stream: whether to ask for a streamed answer (and for usage in it, where the
+        provider can report it).
+    :return: the request, with a path relative to the base URL; None if not yours.
+    """
+
+
+@hookspec(firstresult=True)
+def hotswap_parse_response(model: ModelConfig, response: HttpResponse) -> Completion | None:
+    """Translate a successful non-streaming response into a :class:`Completion`. *First result.*
+
+    Called only for 2xx responses. The core fills in ``Completion.model`` and ``provider``.
+    A provider that reports errors inside a 200 body should leave the completion unbuilt and
+    raise nothing: return None and let ``hotswap_classify_error`` see the body instead (the
+    core asks it when no plugin parses a 2xx response).
+
+    :param model: the configured model.
+    :param response: the response, body complete.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Streaming
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hotswap_stream_translator(
+    model: ModelConfig, request: CompletionRequest
+) -> StreamTranslator | None:
+    """A fresh :class:`~hotswap.streaming.StreamTranslator` for one streamed answer. *First result.*
+
+    The translator names its framing (``sse`` or ``ndjson``); the core decodes the bytes and
+    hands it whole frames, and asks ``translator.finished`` when the body ends.
+
+    :param model: the configured model.
+    :param request: the request being answered (some translations depend on it).
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Errors
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassification | None:
+    """Put a canonical kind, the provider's message and any retry-after on a failure. *First
+    result.*
+
+    Called for an error status (with the complete body), for a transport failure (no
+    connection, a timeout, a stream cut short) and for an error the provider sent inside a
+    stream. The core's provider-neutral rules run last, so a plugin need only answer what its
+    provider does differently. To override a provider's verdict, implement this hook with
+    ``wrapper=True``, take the verdict from ``yield`` and return your own.
+
+    :param model: the configured model.
+    :param failure: an :class:`~hotswap.http.HttpResponse`, a
+        :class:`~hotswap.http.TransportFailure` or a :class:`~hotswap.events.StreamFailure`.
+    """

@@ -1,0 +1,325 @@
+"""Finding, loading and calling plugins.
+
+Plugins are found from installed packages' metadata (entry points in the ``hotswap`` group)
+without importing them. They are imported together the first time anything needs a hook (a
+request, a provider lookup), each in isolation: a plugin that fails to import, registers
+invalid hooks or declares an invalid provider is recorded with its reason, unregistered, and
+logged, and every other plugin works. ``HOTSWAP_DISABLE_PLUGINS`` (comma-separated entry-point
+names) keeps named plugins from loading at all.
+
+All plugins load together rather than one per provider because hooks from plugins that are not
+providers (a credential vault, a classification override) must be in place before the first
+request, and nothing in an entry point says which plugins those are.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import pluggy
+from pydantic import ValidationError
+
+from hotswap import hookspecs
+from hotswap.errors import PluginError, UnknownProviderError
+from hotswap.providers import ProviderInfo
+
+if TYPE_CHECKING:
+    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.completion import Completion
+    from hotswap.config import ModelConfig
+    from hotswap.errors import ErrorClassification
+    from hotswap.http import Failure, HttpRequest, HttpResponse
+    from hotswap.options import CompletionRequest
+    from hotswap.streaming import StreamTranslator
+
+__all__ = [
+    "DISABLE_VARIABLE",
+    "ENTRY_POINT_GROUP",
+    "PluginHost",
+    "PluginRecord",
+    "default_host",
+]
+
+ENTRY_POINT_GROUP = "hotswap"
+DISABLE_VARIABLE = "HOTSWAP_DISABLE_PLUGINS"
+
+log = logging.getLogger("hotswap.plugins")
+
+PluginStatus = Literal["not loaded", "loaded", "failed", "disabled"]
+
+
+@dataclass(frozen=True, slots=True)
+class PluginRecord:
+    """One plugin as ``hotswap plugins`` shows it.
+
+    :param name: the entry-point name (or the name given to :meth:`PluginHost.register`).
+    :param target: what the entry point points at (``hotswap_anthropic``).
+    :param distribution: the distribution that declared it, and its ``version``.
+    :param status: ``not loaded`` until first use, then ``loaded`` or ``failed``; ``disabled``
+        when named in ``HOTSWAP_DISABLE_PLUGINS``.
+    :param error: why it failed.
+    :param providers: the providers it registered.
+    """
+
+    name: str
+    target: str
+    distribution: str | None = None
+    version: str | None = None
+    status: PluginStatus = "not loaded"
+    error: str | None = None
+    providers: tuple[str, ...] = ()
+
+
+def disabled_from_env(env: Mapping[str, str] = os.environ) -> frozenset[str]:
+    """The plugin names listed in ``HOTSWAP_DISABLE_PLUGINS``."""
+    return frozenset(n.strip() for n in env.get(DISABLE_VARIABLE, "").split(",") if n.strip())
+
+
+class PluginHost:
+    """The registry of plugins and providers, and one typed method per hook.
+
+    :param entry_points: the entry points to consider; by default, every installed one in the
+        ``hotswap`` group. Read from metadata only: nothing is imported until first use.
+    :param disabled: entry-point names never to load; by default from ``HOTSWAP_DISABLE_PLUGINS``.
+    """
+
+    def __init__(
+        self,
+        entry_points: Iterable[metadata.EntryPoint] | None = None,
+        *,
+        disabled: Collection[str] | None = None,
+    ) -> None:
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        self._disabled = disabled_from_env() if disabled is None else frozenset(disabled)
+        self._pending: dict[str, metadata.EntryPoint] = {}
+        self._records: dict[str, PluginRecord] = {}
+        self._providers: dict[str, ProviderInfo] = {}
+        self._provider_plugin: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._loaded = False
+        found = _installed_entry_points() if entry_points is None else list(entry_points)
+        for entry_point in found:
+            self._discover(entry_point)
+        from hotswap import builtin
+
+        self._pm.register(builtin, name="hotswap.builtin")
+
+    # -- discovery and loading ---------------------------------------------------------------
+
+    def _discover(self, entry_point: metadata.EntryPoint) -> None:
+        dist = entry_point.dist
+        record = PluginRecord(
+            name=entry_point.name,
+            target=entry_point.value,
+            distribution=dist.name if dist else None,
+            version=dist.version if dist else None,
+        )
+        if entry_point.name in self._records:
+            if self._records[entry_point.name].target == entry_point.value:
+                return  # the same plugin seen twice on sys.path
+            record = replace(
+                record,
+                status="failed",
+                error=f"the entry-point name {entry_point.name!r} is already taken by "
+                f"{self._records[entry_point.name].target}",
+            )
+            self._records[f"{entry_point.name} ({entry_point.value})"] = record
+            return
+        if entry_point.name in self._disabled:
+            record = replace(record, status="disabled")
+        else:
+            self._pending[entry_point.name] = entry_point
+        self._records[entry_point.name] = record
+
+    def records(self) -> list[PluginRecord]:
+        """Every plugin found, without loading any: ``hotswap plugins`` before first use."""
+        with self._lock:
+            return list(self._records.values())
+
+    def load(self) -> None:
+        """Import and register every discovered plugin that is not loaded yet. Idempotent and
+        thread-safe; a plugin's failure is recorded and does not stop the others."""
+        if self._loaded:
+            return
+        with self._lock:
+            while self._pending:
+                name, entry_point = self._pending.popitem()
+                self._load_one(name, entry_point.value, entry_point.load)
+            self._loaded = True
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register a plugin object (a module or any object with hook implementations) directly,
+        for applications and tests that do not install a distribution. Raises
+        :class:`PluginError` if the plugin is invalid."""
+        plugin_name = name or getattr(plugin, "__name__", None) or repr(plugin)
+        with self._lock:
+            self._load_one(plugin_name, plugin_name, lambda: plugin)
+            record = self._records[plugin_name]
+            if record.status == "failed":
+                raise PluginError(f"plugin {plugin_name!r} was not registered: {record.error}")
+
+    def _load_one(self, name: str, target: str, load: Callable[[], object]) -> None:
+        record = self._records.get(name) or PluginRecord(name=name, target=target)
+        try:
+            plugin = load()
+            self._pm.register(plugin, name=name)
+        except Exception as exc:  # any failure in third-party code must not stop the others
+            self._fail(record, f"could not be loaded: {type(exc).__name__}: {exc}")
+            return
+        try:
+            self._check_hook_names(plugin)
+            providers = self._collect_providers(plugin, name)
+        except Exception as exc:
+            self._pm.unregister(plugin)
+            self._fail(record, str(exc) if isinstance(exc, PluginError) else f"{exc!r}")
+            return
+        for info in providers:
+            self._providers[info.name] = info
+            self._provider_plugin[info.name] = name
+        self._records[name] = replace(
+            record, status="loaded", error=None, providers=tuple(p.name for p in providers)
+        )
+
+    def _fail(self, record: PluginRecord, reason: str) -> None:
+        self._records[record.name] = replace(record, status="failed", error=reason)
+        log.warning("hotswap plugin %r disabled: %s", record.name, reason)
+
+    def _check_hook_names(self, plugin: object) -> None:
+        # pluggy accepts an implementation of a hook nobody declared; a misspelt hook name would
+        # then silently never run, so it is refused here instead.
+        for hook_caller in self._pm.get_hookcallers(plugin) or []:
+            if not hook_caller.has_spec():
+                raise PluginError(
+                    f"implements {hook_caller.name!r}, which is not a hotswap hook "
+                    f"(hooks: {', '.join(_hook_names())})"
+                )
+
+    def _collect_providers(self, plugin: object, plugin_name: str) -> list[ProviderInfo]:
+        collected: list[ProviderInfo] = []
+
+        def register(info: ProviderInfo | Mapping[str, Any]) -> None:
+            try:
+                provider = info if isinstance(info, ProviderInfo) else ProviderInfo(**info)
+            except ValidationError as exc:
+                raise PluginError(f"declared an invalid provider: {exc}") from None
+            owner = self._provider_plugin.get(provider.name)
+            if owner is not None or any(p.name == provider.name for p in collected):
+                raise PluginError(
+                    f"registers provider {provider.name!r}, already registered by plugin "
+                    f"{owner or plugin_name!r}"
+                )
+            collected.append(provider)
+
+        caller = self._pm.subset_hook_caller(
+            "hotswap_register_providers",
+            [p for p in self._pm.get_plugins() if p is not plugin],
+        )
+        caller(register=register)
+        return collected
+
+    # -- providers ---------------------------------------------------------------------------
+
+    def providers(self) -> dict[str, ProviderInfo]:
+        """Every provider the loaded plugins registered, by name."""
+        self.load()
+        return dict(self._providers)
+
+    def provider(self, name: str) -> ProviderInfo:
+        """The provider called ``name``; :class:`UnknownProviderError` lists what is installed
+        and the ``pip install`` that would add it."""
+        self.load()
+        try:
+            return self._providers[name]
+        except KeyError:
+            record = self._records.get(name)
+            reason = None
+            if record is not None and record.status == "failed":
+                reason = f"plugin {name!r} is installed but failed to load: {record.error}"
+            elif record is not None and record.status == "disabled":
+                reason = f"plugin {name!r} is installed but disabled by {DISABLE_VARIABLE}"
+            raise UnknownProviderError(name, sorted(self._providers), reason=reason) from None
+
+    # -- hooks, one typed method each ----------------------------------------------------------
+
+    def resolve_credential(
+        self, model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
+    ) -> Credential | None:
+        self.load()
+        return cast(
+            "Credential | None",
+            self._pm.hook.hotswap_resolve_credential(model=model, auth_type=auth_type, spec=spec),
+        )
+
+    def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+        self.load()
+        headers = self._pm.hook.hotswap_auth_headers(model=model, credential=credential)
+        if headers is None:
+            raise self._unhandled("hotswap_auth_headers", model)
+        return cast("dict[str, str]", headers)
+
+    def build_request(
+        self, model: ModelConfig, request: CompletionRequest, *, stream: bool
+    ) -> HttpRequest:
+        self.load()
+        built = self._pm.hook.hotswap_build_request(model=model, request=request, stream=stream)
+        if built is None:
+            raise self._unhandled("hotswap_build_request", model)
+        return cast("HttpRequest", built)
+
+    def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
+        self.load()
+        return cast(
+            "Completion | None",
+            self._pm.hook.hotswap_parse_response(model=model, response=response),
+        )
+
+    def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> StreamTranslator:
+        self.load()
+        translator = self._pm.hook.hotswap_stream_translator(model=model, request=request)
+        if translator is None:
+            raise self._unhandled("hotswap_stream_translator", model)
+        return cast("StreamTranslator", translator)
+
+    def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification:
+        self.load()
+        # The core's own implementation always answers, so the result is never None.
+        return cast(
+            "ErrorClassification",
+            self._pm.hook.hotswap_classify_error(model=model, failure=failure),
+        )
+
+    def _unhandled(self, hook: str, model: ModelConfig) -> PluginError:
+        provider = self.provider(model.provider)
+        plugin = self._provider_plugin.get(provider.name, "?")
+        return PluginError(
+            f"plugin {plugin!r} registered provider {provider.name!r} but does not implement "
+            f"{hook} for it"
+        )
+
+
+def _installed_entry_points() -> list[metadata.EntryPoint]:
+    return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def _hook_names() -> list[str]:
+    return sorted(name for name in dir(hookspecs) if name.startswith("hotswap_"))
+
+
+_default: PluginHost | None = None
+_default_lock = threading.Lock()
+
+
+def default_host() -> PluginHost:
+    """The process-wide host over every installed plugin (created on first call)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = PluginHost()
+        return _default

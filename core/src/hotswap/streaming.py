@@ -1,0 +1,136 @@
+"""The plugin side of a stream (a :class:`StreamTranslator`) and the core's
+:class:`StreamAssembler`, which folds stream events into one :class:`Completion`.
+
+Per stream, the core asks the provider's plugin for a translator, decodes the response body
+with the framing the translator names, hands it each frame, and passes the events on. At the
+end of the body it asks ``translator.finished``: a stream that stops before the provider
+signalled completion is a ``connection`` error, never a truncated success.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Protocol
+
+from hotswap.completion import Completion, FinishReason, Usage
+from hotswap.errors import ErrorClassification, ErrorKind, ProviderError
+from hotswap.events import (
+    Finish,
+    StreamEvent,
+    StreamFailure,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDelta,
+    UsageUpdate,
+)
+from hotswap.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
+from hotswap.messages import ThinkingPart, ToolCall
+
+__all__ = ["FrameDecoder", "StreamAssembler", "StreamTranslator", "frame_decoder"]
+
+
+class StreamTranslator(Protocol):
+    """Turns one provider stream's frames into hotswap events. One instance per stream, so it
+    may keep state (a tool call's partial JSON, the index of the open content block).
+
+    :ivar framing: how the provider frames the stream: ``"sse"`` or ``"ndjson"``.
+    :ivar finished: whether the provider has signalled completion (``message_stop``, a finish
+        reason, ``done: true``); read by the core when the body ends.
+    """
+
+    framing: Framing
+    finished: bool
+
+    def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
+        """The events one frame carries: often none (a ping), usually one."""
+        ...
+
+
+class FrameDecoder(Protocol):
+    def feed(self, chunk: bytes) -> list[Frame]: ...
+    def flush(self) -> list[Frame]: ...
+
+
+def frame_decoder(framing: Framing) -> FrameDecoder:
+    """A fresh incremental decoder for ``framing``."""
+    return SSEDecoder() if framing == "sse" else NDJSONDecoder()
+
+
+class StreamAssembler:
+    """Collects a stream's events into the :class:`Completion` they add up to.
+
+    Tool-call pieces are joined by index and their JSON arguments parsed once, at the end; usage
+    updates are merged field by field; reasoning deltas are grouped into blocks.
+    """
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        self._thinking: dict[int, list[ThinkingDelta]] = {}
+        self._calls: dict[int, list[ToolCallDelta]] = {}
+        self._usage = Usage()
+        self._finish: Finish | None = None
+
+    @property
+    def text(self) -> str:
+        """The text received so far (what a caller has already been shown)."""
+        return "".join(self._text)
+
+    def add(self, event: StreamEvent) -> None:
+        if isinstance(event, TextDelta):
+            self._text.append(event.text)
+        elif isinstance(event, ToolCallDelta):
+            self._calls.setdefault(event.index, []).append(event)
+        elif isinstance(event, ThinkingDelta):
+            self._thinking.setdefault(event.block, []).append(event)
+        elif isinstance(event, UsageUpdate):
+            update = {name: getattr(event.usage, name) for name in event.usage.model_fields_set}
+            self._usage = self._usage.model_copy(update=update)
+        else:
+            self._finish = event
+
+    def completion(self, *, model: str = "", provider: str = "", model_id: str = "") -> Completion:
+        """The completion the events add up to. Raises a ``server_error`` if the model wrote
+        tool-call arguments that are not valid JSON."""
+        finish = self._finish
+        return Completion(
+            text=self.text,
+            tool_calls=tuple(self._tool_call(index, pieces) for index, pieces in self._calls.items()),
+            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
+            finish_reason=finish.reason if finish else FinishReason.OTHER,
+            raw_finish_reason=finish.raw_reason if finish else None,
+            usage=self._usage,
+            model=model,
+            provider=provider,
+            model_id=(finish.model_id if finish and finish.model_id else model_id),
+        )
+
+    def _tool_call(self, index: int, pieces: list[ToolCallDelta]) -> ToolCall:
+        call_id = next((p.id for p in pieces if p.id), f"call_{index}")
+        name = next((p.name for p in pieces if p.name), "")
+        text = "".join(p.arguments for p in pieces)
+        extra: dict[str, object] = {}
+        for piece in pieces:
+            extra.update(piece.extra or {})
+        try:
+            arguments = json.loads(text) if text.strip() else {}
+        except ValueError:
+            arguments = None
+        if not isinstance(arguments, dict):
+            raise ProviderError.from_classification(
+                ErrorClassification(
+                    ErrorKind.SERVER_ERROR,
+                    f"the model's arguments for tool call {name!r} are not a JSON object",
+                    code="malformed_tool_call",
+                )
+            )
+        return ToolCall(id=call_id, name=name, arguments=arguments, extra=extra)
+
+
+def _thinking_part(pieces: list[ThinkingDelta], provider: str) -> ThinkingPart:
+    return ThinkingPart(
+        text="".join(p.text for p in pieces),
+        signature=next((p.signature for p in reversed(pieces) if p.signature), None),
+        redacted=next((p.redacted for p in pieces if p.redacted), None),
+        provider=provider or None,
+    )
