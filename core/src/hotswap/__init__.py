@@ -48,7 +48,14 @@ if TYPE_CHECKING:
     from hotswap.framing import Frame
     from hotswap.hookspecs import hookimpl
     from hotswap.http import HttpRequest, HttpResponse, TransportFailure
-    from hotswap.messages import ImagePart, Message, TextPart, ThinkingPart, ToolCall, ToolDefinition
+    from hotswap.messages import (
+        ImagePart,
+        Message,
+        TextPart,
+        ThinkingPart,
+        ToolCall,
+        ToolDefinition,
+    )
     from hotswap.options import CompletionOptions, CompletionRequest, NamedToolChoice, ThinkingLevel
     from hotswap.plugins import PluginHost, default_host
     from hotswap.providers import Capabilities, KnownModel, ProviderInfo

@@ -23,7 +23,7 @@ class AuthType(str, enum.Enum):
 
     API_KEY = "api_key"
     """A provider API key, sent as that provider sends keys."""
-    OAUTH_TOKEN = "oauth_token"
+    OAUTH_TOKEN = "oauth_token"  # noqa: S105 (a name, not a token)
     """A subscription OAuth token (an Anthropic ``sk-ant-oat…`` token), sent as a bearer token."""
     PI_AUTH = "pi_auth"
     """Whatever an existing pi agent login stored in ``~/.pi/agent/auth.json``."""

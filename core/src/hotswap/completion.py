@@ -84,4 +84,6 @@ class Completion(BaseModel):
     def to_message(self) -> Message:
         """The assistant message to append to the conversation, reasoning first as APIs expect."""
         text = (TextPart(text=self.text),) if self.text else ()
-        return Message(role="assistant", content=(*self.thinking, *text), tool_calls=self.tool_calls)
+        return Message(
+            role="assistant", content=(*self.thinking, *text), tool_calls=self.tool_calls
+        )

@@ -99,7 +99,9 @@ def hotswap_resolve_credential(
 
 
 @hookspec(firstresult=True)
-def hotswap_auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str, str] | None:
+def hotswap_auth_headers(
+    model: ModelConfig, credential: Credential | None
+) -> dict[str, str] | None:
     """Turn a resolved credential into the request headers that carry it. *First result.*
 
     Called for every request just before it is sent; the headers are added by the transport

@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotswap.messages import Message, ToolDefinition
 
-__all__ = ["CompletionOptions", "CompletionRequest", "NamedToolChoice", "ThinkingLevel", "ToolChoice"]
+__all__ = [
+    "CompletionOptions",
+    "CompletionRequest",
+    "NamedToolChoice",
+    "ThinkingLevel",
+    "ToolChoice",
+]
 
 
 class ThinkingLevel(str, enum.Enum):

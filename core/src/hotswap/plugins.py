@@ -14,7 +14,6 @@ request, and nothing in an entry point says which plugins those are.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -27,6 +26,7 @@ from pydantic import ValidationError
 
 from hotswap import hookspecs
 from hotswap.errors import PluginError, UnknownProviderError
+from hotswap.logs import get_logger
 from hotswap.providers import ProviderInfo
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "hotswap"
 DISABLE_VARIABLE = "HOTSWAP_DISABLE_PLUGINS"
 
-log = logging.getLogger("hotswap.plugins")
+log = get_logger("hotswap.plugins")
 
 PluginStatus = Literal["not loaded", "loaded", "failed", "disabled"]
 

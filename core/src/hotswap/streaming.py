@@ -95,7 +95,9 @@ class StreamAssembler:
         finish = self._finish
         return Completion(
             text=self.text,
-            tool_calls=tuple(self._tool_call(index, pieces) for index, pieces in self._calls.items()),
+            tool_calls=tuple(
+                self._tool_call(index, pieces) for index, pieces in self._calls.items()
+            ),
             thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
             finish_reason=finish.reason if finish else FinishReason.OTHER,
             raw_finish_reason=finish.raw_reason if finish else None,

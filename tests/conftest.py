@@ -1,0 +1,82 @@
+"""Fixtures shared by the whole suite: fake installed plugins and fresh virtual environments."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+InstallPlugin = Callable[..., Path]
+
+
+def write_distribution(
+    site: Path, module: str, source: str, *, entry_points: dict[str, str], dist: str
+) -> None:
+    """Lay out an installed distribution the way an installer would: the module and a
+    ``.dist-info`` directory whose entry points name it."""
+    (site / f"{module}.py").write_text(textwrap.dedent(source))
+    info = site / f"{dist.replace('-', '_')}-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1.0\n")
+    lines = "\n".join(f"{name} = {target}" for name, target in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[hotswap]\n{lines}\n")
+
+
+@pytest.fixture
+def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InstallPlugin]:
+    """Install a plugin module into a throwaway site directory on ``sys.path``, as a
+    distribution with an entry point in the ``hotswap`` group. Returns the site directory."""
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    installed: list[str] = []
+
+    def install(name: str, source: str, *, module: str | None = None) -> Path:
+        module_name = module or f"hotswap_{name}"
+        write_distribution(
+            site, module_name, source, entry_points={name: module_name}, dist=f"hotswap-{name}"
+        )
+        installed.append(module_name)
+        return site
+
+    yield install
+    for module_name in installed:
+        sys.modules.pop(module_name, None)
+
+
+def _uv() -> str:
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if found is None:
+        pytest.skip("uv is needed to build a fresh virtual environment")
+    return found
+
+
+@pytest.fixture
+def fresh_venv(tmp_path: Path) -> Callable[..., Path]:
+    """Build a new virtual environment holding the core and the given extra packages (paths),
+    and nothing else from this workspace. Returns its python executable."""
+
+    def build(*packages: Path) -> Path:
+        venv = tmp_path / "venv"
+        env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+        subprocess.run(
+            [_uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env
+        )
+        python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        subprocess.run(
+            [_uv(), "pip", "install", "--quiet", "--python", str(python), str(REPO / "core")]
+            + [str(p) for p in packages],
+            check=True,
+            env=env,
+        )
+        return python
+
+    return build
