@@ -1,0 +1,141 @@
+"""Fixtures for credential resolution: a private home directory, an explicit environment, and an
+in-memory keychain, so that no test reads the real home directory or the real keychain."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.core
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.compat.properties import classproperty
+
+from hotswap.auth import CredentialSpec
+
+WritePiAuth = Callable[[dict[str, object]], Path]
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain held in a dict."""
+
+    @classproperty
+    def priority(cls) -> float:
+        # Raising makes the backend "not viable", so keyring never picks it up by itself.
+        raise RuntimeError("for tests only")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        del self.passwords[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    """A keychain whose backend fails on every read, as a locked one does."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("the keychain is locked")
+
+
+@pytest.fixture(autouse=True)
+def keychain(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """An empty in-memory keychain, installed for every test and removed afterwards."""
+    # Setting the attribute to its own value makes monkeypatch restore it after the test,
+    # without asking keyring to detect (and so touch) the real backend.
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def locked_keychain(keychain: MemoryKeyring) -> LockedKeyring:
+    """A keychain whose backend fails on every read, installed in place of the empty one."""
+    backend = LockedKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    """The environment handed to the resolver: only a home and a config directory."""
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+
+
+@pytest.fixture
+def spec() -> CredentialSpec:
+    return CredentialSpec(
+        env_vars=("ANTHROPIC_API_KEY",), credential="anthropic_key", pi_provider="anthropic"
+    )
+
+
+@dataclass(frozen=True)
+class Trees:
+    """The two credentials trees under the test home directory."""
+
+    hotswap: Path
+    action_llama: Path
+
+    def write(
+        self,
+        root: Path,
+        value: str,
+        *,
+        entry: str = "anthropic_key/default/token",
+        mode: int = 0o600,
+    ) -> Path:
+        """Write ``value`` at ``root/entry`` as a careful user would (0700 directories, 0600
+        file, unless ``mode`` says otherwise) and return the file's path."""
+        path = root / entry
+        for directory in reversed((path.parent, *path.parent.parents)):
+            if not directory.exists():
+                directory.mkdir(mode=0o700)
+        path.write_text(value)
+        os.chmod(path, mode)
+        return path
+
+
+@pytest.fixture
+def trees(home: Path) -> Trees:
+    return Trees(
+        hotswap=home / ".config" / "hotswap" / "credentials",
+        action_llama=home / ".action-llama" / "credentials",
+    )
+
+
+@pytest.fixture
+def pi_auth_path(home: Path) -> Path:
+    return home / ".pi" / "agent" / "auth.json"
+
+
+@pytest.fixture
+def write_pi_auth(pi_auth_path: Path) -> WritePiAuth:
+    """Write pi's auth.json with the given entries, as pi does (0700 directory, 0600 file)."""
+
+    def write(entries: dict[str, object]) -> Path:
+        pi_auth_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        pi_auth_path.write_text(json.dumps(entries, indent=2))
+        os.chmod(pi_auth_path, 0o600)
+        return pi_auth_path
+
+    return write
