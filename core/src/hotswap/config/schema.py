@@ -1,0 +1,271 @@
+"""The shapes of hotswap's configuration: models, chains, failover settings, and the whole.
+
+All are frozen pydantic models that refuse unknown keys with a message listing the keys they do
+have. Build a :class:`Config` from a file with :func:`hotswap.config.load_config_file`, or from
+Python data with :meth:`Config.from_dict`; both check what the types alone cannot (that a chain
+names defined models, that no secret is written in).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from hotswap.auth import AuthType
+from hotswap.config.diagnostics import did_you_mean, problem, undefined_model_fix, unknown_key
+from hotswap.errors import ConfigError, ErrorKind
+from hotswap.options import ThinkingLevel
+
+__all__ = [
+    "DEFAULT_CONDITIONS",
+    "ChainConfig",
+    "ChainEntry",
+    "Config",
+    "FailoverSettings",
+    "ModelConfig",
+]
+
+# The same rule plugins' ProviderInfo.name follows, so a configured name can match a plugin's.
+_PROVIDER = re.compile(r"[a-z][a-z0-9_-]*")
+_URL = re.compile(r"https?://\S+")
+# TYPE or TYPE:INSTANCE; each part becomes a directory name, so it cannot climb ("..") or hide.
+_CREDENTIAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*(:[A-Za-z0-9_][A-Za-z0-9_.\-]*)?")
+
+DEFAULT_CONDITIONS = (
+    ErrorKind.RATE_LIMITED,
+    ErrorKind.OVERLOADED,
+    ErrorKind.SERVER_ERROR,
+    ErrorKind.TIMEOUT,
+    ErrorKind.CONNECTION,
+)
+"""The failures that move a chain on to its next model unless configured otherwise."""
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Fields filled in by hotswap rather than written in a file, left out of "allowed keys".
+    _derived_keys: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_unknown_keys(cls, data: Any) -> Any:
+        # Checked here rather than left to extra="forbid" so the error can list the allowed keys.
+        if isinstance(data, Mapping):
+            allowed = [name for name in cls.model_fields if name not in cls._derived_keys]
+            for key in data:
+                if key not in cls.model_fields:
+                    raise unknown_key(str(key), allowed)
+        return data
+
+
+def _check_provider(name: str) -> str:
+    if not _PROVIDER.fullmatch(name):
+        raise problem(
+            "not a provider name",
+            "provider names are lower case letters, digits, '-' and '_', like anthropic.",
+        )
+    return name
+
+
+def _split_inline(entry: str) -> tuple[str, str] | None:
+    """The provider and model id of an inline ``provider/model-id`` reference, else None."""
+    provider, slash, model = entry.partition("/")
+    if slash and _PROVIDER.fullmatch(provider) and model.strip():
+        return provider, model
+    return None
+
+
+def _check_entry(entry: str) -> str:
+    if "/" in entry:
+        if _split_inline(entry) is None:
+            raise problem(
+                "not a provider/model reference",
+                "an inline reference is PROVIDER/MODEL-ID, like ollama/llama3.",
+            )
+    elif not entry or entry != entry.strip():
+        raise problem("not a model name", "write the name of a [models.NAME] entry.")
+    return entry
+
+
+def _check_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
+    if not entries:
+        raise problem(
+            "a chain needs at least one model",
+            'list [models] names or PROVIDER/MODEL-ID references: models = ["sonnet", '
+            '"ollama/llama3"].',
+        )
+    return entries
+
+
+def _check_base_url(url: str) -> str:
+    if not _URL.fullmatch(url):
+        raise problem("not an http(s) URL", "write the full URL, like https://api.example.com.")
+    return url
+
+
+def _check_credential(reference: str) -> str:
+    if not _CREDENTIAL.fullmatch(reference):
+        raise problem(
+            "not a credential reference",
+            'name a stored credential as TYPE or TYPE:INSTANCE, like "anthropic_key" or '
+            '"anthropic_key:work" (the key itself never goes here).',
+        )
+    return reference
+
+
+ProviderName = Annotated[str, AfterValidator(_check_provider)]
+ChainEntry = Annotated[str, AfterValidator(_check_entry)]
+"""One step of a chain: a ``[models.NAME]`` name, or an inline ``provider/model-id`` reference
+(the provider is the text before the first slash: ``openrouter/anthropic/claude-sonnet-4.5``)."""
+
+
+class FailoverSettings(_Table):
+    """When a chain gives up on a model and moves to the next, and how hard it tries first.
+
+    Every field has a default, so a table that sets one key leaves the rest alone; a chain's own
+    settings override only the keys it sets (see :meth:`merged_over`).
+
+    :param conditions: the failure kinds that move on to the next model; others are raised.
+    :param cooldown_s: seconds a model that failed is passed over by later requests.
+    :param max_retries: how many times one model is retried before the chain moves on.
+    :param retry_delay_ms: the pause before a retry, in milliseconds.
+    """
+
+    # A new setting is one field with a default: its file key, camelCase spelling, place in
+    # the "allowed keys" list and per-chain override all follow from the field.
+
+    conditions: tuple[ErrorKind, ...] = DEFAULT_CONDITIONS
+    cooldown_s: float = Field(default=60.0, ge=0, strict=True)
+    max_retries: int = Field(default=3, ge=0, strict=True)
+    retry_delay_ms: int = Field(default=1000, ge=0, strict=True)
+
+    def merged_over(self, base: FailoverSettings) -> FailoverSettings:
+        """``base`` with every key these settings set explicitly put in its place."""
+        return base.model_copy(update={key: getattr(self, key) for key in self.model_fields_set})
+
+
+class ModelConfig(_Table):
+    """One model a chain can use: which provider serves it and how to call it.
+
+    :param name: the name chains use for it: its ``[models.NAME]`` key, or the inline
+        reference itself (``ollama/llama3``).
+    :param provider: the provider plugin's name (``anthropic``).
+    :param model: the id the provider knows the model by.
+    :param auth_type: how to authenticate; None means the provider's default.
+    :param thinking_level: the reasoning effort to ask for unless a request says otherwise.
+    :param base_url: where to send requests instead of the provider's usual endpoint.
+    :param timeout_s: overall limit per request, in seconds.
+    :param credential: which stored credential to use, ``TYPE`` or ``TYPE:INSTANCE``
+        (``anthropic_key:work``): a reference, never the key itself.
+    :param headers: extra request headers.
+    :param options: extra provider request fields, merged into the request body as given.
+    :param context_window: the model's context size in tokens, overriding what the plugin knows.
+    """
+
+    _derived_keys = frozenset({"name"})
+
+    name: str = Field(min_length=1)
+    provider: ProviderName
+    model: str = Field(min_length=1)
+    auth_type: AuthType | None = None
+    thinking_level: ThinkingLevel | None = None
+    base_url: Annotated[str, AfterValidator(_check_base_url)] | None = None
+    timeout_s: float | None = Field(default=None, gt=0, strict=True)
+    credential: Annotated[str, AfterValidator(_check_credential)] | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    context_window: int | None = Field(default=None, gt=0, strict=True)
+
+
+class ChainConfig(_Table):
+    """Models to try in order, and optionally failover settings of the chain's own.
+
+    :param models: :data:`ChainEntry` values, first tried first.
+    :param failover: settings overriding the global ``[failover]`` for this chain; only the
+        keys written here override (see :meth:`Config.failover_for`).
+    """
+
+    models: Annotated[tuple[ChainEntry, ...], AfterValidator(_check_entries)]
+    failover: FailoverSettings | None = None
+
+
+class Config(_Table):
+    """A whole configuration: named models, chains of them, agents' chains, failover settings.
+
+    :param models: ``[models.NAME]`` entries by name.
+    :param chains: ``[chains.NAME]`` entries by name; ``default`` is used when none is named.
+    :param agents: chains read from ``agents/NAME/config.toml`` files next to the config file.
+    :param failover: the global failover settings.
+    :param source: the file this was read from, or None.
+    """
+
+    models: dict[str, ModelConfig] = Field(default_factory=dict)
+    chains: dict[str, ChainConfig] = Field(default_factory=dict)
+    agents: dict[str, ChainConfig] = Field(default_factory=dict)
+    failover: FailoverSettings = Field(default_factory=FailoverSettings)
+    source: Path | None = None
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: Path | None = None,
+        env: Mapping[str, str] = os.environ,
+    ) -> Config:
+        """Build a config from data shaped like a config file (``{"models": {...}, ...}``),
+        checked exactly as a file is.
+
+        :param data: the file's contents as Python objects; any accepted spelling works.
+        :param source: the file it came from, named in errors; a file named ``config.toml``
+            may hold unrelated top-level tables, which are ignored.
+        :param env: the environment, used only to name the credentials directory in errors.
+        :raises ConfigError: naming the key path, what is wrong and how to fix it.
+        """
+        # parse builds Configs, so it imports this module and not the other way round.
+        from hotswap.config.parse import parse_config
+
+        return parse_config(data, source=source, env=env)
+
+    def chain(self, name: str) -> ChainConfig:
+        """The chain called ``name``.
+
+        :raises ConfigError: if there is none, listing the chains there are.
+        """
+        if name in self.chains:
+            return self.chains[name]
+        defined = ", ".join(self.chains) or "none"
+        raise ConfigError(
+            f"no chain named {name!r}",
+            path=str(self.source) if self.source else None,
+            fix=f"defined chains: {defined}.{did_you_mean(name, self.chains)}",
+        )
+
+    def resolve(self, entry: str) -> ModelConfig:
+        """The model a chain entry means: a ``[models]`` entry by name, else an inline
+        ``provider/model-id`` reference as a model with just a provider and a model id.
+
+        :raises ConfigError: if ``entry`` is neither.
+        """
+        if entry in self.models:
+            return self.models[entry]
+        inline = _split_inline(entry)
+        if inline is not None:
+            return ModelConfig(name=entry, provider=inline[0], model=inline[1])
+        raise ConfigError(
+            f"no model named {entry!r}",
+            path=str(self.source) if self.source else None,
+            fix=undefined_model_fix(entry, self.models),
+        )
+
+    def failover_for(self, chain: ChainConfig) -> FailoverSettings:
+        """The settings ``chain`` runs with: the global ones, with the keys the chain sets."""
+        if chain.failover is None:
+            return self.failover
+        return chain.failover.merged_over(self.failover)
