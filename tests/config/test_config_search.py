@@ -25,7 +25,7 @@ def every_place(write_file: WriteFile, tmp_path: Path) -> dict[str, Path]:
         "explicit": write_file("explicit.toml", CONFIG),
         "env": write_file("from-env.toml", CONFIG),
         "local": write_file("project/hotswap.toml", CONFIG),
-        "user": write_file("xdg/hotswap/config.toml", CONFIG),
+        "user": write_file("xdg/hotswap/hotswap.toml", CONFIG),
     }
 
 
@@ -62,7 +62,7 @@ def test_user_file_is_under_xdg_config_home(every_place: dict[str, Path], tmp_pa
 def test_user_file_is_under_home_dot_config_without_xdg(
     write_file: WriteFile, tmp_path: Path
 ) -> None:
-    user_file = write_file("home/.config/hotswap/config.toml", CONFIG)
+    user_file = write_file("home/.config/hotswap/hotswap.toml", CONFIG)
 
     assert find_config_path(None, {"HOME": str(tmp_path / "home")}, cwd=tmp_path) == user_file
 
@@ -115,7 +115,7 @@ def test_missing_explicit_file_is_an_error_naming_it(
     assert caught.value.problem == "the config file given explicitly (--config) does not exist"
     assert caught.value.fix == (
         "check the path, or leave out --config to use ./hotswap.toml or "
-        f"{tmp_path / 'xdg' / 'hotswap' / 'config.toml'}."
+        f"{tmp_path / 'xdg' / 'hotswap' / 'hotswap.toml'}."
     )
 
 
@@ -130,7 +130,7 @@ def test_missing_file_named_by_environment_variable_is_an_error_naming_the_varia
     assert str(caught.value) == (
         f"{tmp_path / 'gone.toml'}: the config file named by HOTSWAP_CONFIG does not exist\n"
         "  check the path, or unset HOTSWAP_CONFIG to use ./hotswap.toml or "
-        f"{tmp_path / 'x' / 'hotswap' / 'config.toml'}."
+        f"{tmp_path / 'x' / 'hotswap' / 'hotswap.toml'}."
     )
 
 

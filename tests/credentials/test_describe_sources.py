@@ -36,13 +36,16 @@ def test_every_place_is_listed_in_order_with_whether_it_holds_a_value(
     ]
 
 
-def test_the_reference_changes_the_places_listed(
+def test_a_named_credential_lists_only_the_places_that_can_hold_it(
     spec: CredentialSpec, env: dict[str, str], trees: Trees
 ) -> None:
     sources = describe_sources(spec, AuthType.API_KEY, reference="custom_key:lab", env=env)
 
-    assert sources[1].location == str(trees.hotswap / "custom_key" / "lab" / "token")
-    assert sources[3].location == "service hotswap, username custom_key/lab"
+    assert [(s.kind, s.location) for s in sources] == [
+        (SourceKind.HOTSWAP_FILE, str(trees.hotswap / "custom_key" / "lab" / "token")),
+        (SourceKind.ACTION_LLAMA_FILE, str(trees.action_llama / "custom_key" / "lab" / "token")),
+        (SourceKind.KEYCHAIN, "service hotswap, username custom_key/lab"),
+    ]
 
 
 def test_a_tree_that_is_both_hotswaps_and_action_llamas_is_listed_once(

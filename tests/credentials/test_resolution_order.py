@@ -151,6 +151,31 @@ def test_a_reference_with_an_instance_reads_that_instance(
     assert credential.source == f"file {path}"
 
 
+def test_a_named_credential_wins_over_the_providers_environment_variable(
+    spec: CredentialSpec, env: dict[str, str], trees: Trees
+) -> None:
+    env["ANTHROPIC_API_KEY"] = "sk-from-environment"
+    path = trees.write(trees.hotswap, "sk-work", entry="anthropic_key/work/token")
+
+    credential = resolve_credential(spec, AuthType.API_KEY, reference="anthropic_key:work", env=env)
+
+    assert credential is not None
+    assert credential.secret.reveal() == "sk-work"
+    assert credential.source == f"file {path}"
+
+
+def test_a_missing_named_credential_does_not_suggest_the_environment_variable(
+    spec: CredentialSpec, env: dict[str, str]
+) -> None:
+    env["ANTHROPIC_API_KEY"] = "sk-from-environment"
+
+    with pytest.raises(CredentialError) as raised:
+        resolve_credential(spec, AuthType.API_KEY, reference="anthropic_key:work", env=env)
+
+    assert "ANTHROPIC_API_KEY" not in str(raised.value)
+    assert "anthropic_key/work/token" in str(raised.value)
+
+
 def test_a_reference_without_an_instance_replaces_the_type_and_reads_default(
     spec: CredentialSpec, env: dict[str, str], trees: Trees
 ) -> None:

@@ -61,7 +61,7 @@ class ErrorKind(str, enum.Enum):
 
     @property
     def family(self) -> frozenset[ErrorKind]:
-        """The kinds a condition naming this kind covers (``server_error`` covers ``overloaded``)."""
+        """The kinds a condition naming this kind covers: ``server_error`` covers ``overloaded``."""
         return _FAMILIES.get(self, frozenset((self,)))
 
     def is_transient(self) -> bool:

@@ -21,7 +21,9 @@ def plugins(
         typer.echo(json.dumps([dataclasses.asdict(r) for r in records], indent=2))
         return
     if not records:
-        typer.echo("No hotswap plugins are installed. Add a provider with: pip install hotswap-NAME")
+        typer.echo(
+            "No hotswap plugins are installed. Add a provider with: pip install hotswap-NAME"
+        )
         return
     for record in records:
         version = f" {record.version}" if record.version else ""

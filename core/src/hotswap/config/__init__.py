@@ -1,7 +1,7 @@
 """hotswap's configuration: which models exist, which chains try them in which order, and when a
 chain fails over.
 
-A config file (``hotswap.toml``, ``$HOTSWAP_CONFIG``, or ``~/.config/hotswap/config.toml``)::
+A config file (``hotswap.toml``, ``$HOTSWAP_CONFIG``, or ``~/.config/hotswap/hotswap.toml``)::
 
     [models.sonnet]
     provider = "anthropic"

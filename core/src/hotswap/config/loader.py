@@ -43,7 +43,7 @@ def find_config_path(
     1. ``explicit`` (the CLI's ``--config``);
     2. the file ``$HOTSWAP_CONFIG`` names;
     3. ``hotswap.toml`` in ``cwd``;
-    4. ``config.toml`` in the user config directory (``$XDG_CONFIG_HOME/hotswap``).
+    4. ``hotswap.toml`` in the user config directory (``$XDG_CONFIG_HOME/hotswap``).
 
     :param cwd: where relative paths and ``hotswap.toml`` are looked for; the process's
         current directory if None.
@@ -52,7 +52,7 @@ def find_config_path(
         exist: a name given on purpose is never silently skipped.
     """
     base = cwd if cwd is not None else Path()
-    user_file = user_config_dir(env) / "config.toml"
+    user_file = user_config_dir(env) / LOCAL_CONFIG_NAME
     named = (
         (explicit, "given explicitly (--config)", "leave out --config"),
         (env.get(CONFIG_ENV_VAR), f"named by {CONFIG_ENV_VAR}", f"unset {CONFIG_ENV_VAR}"),

@@ -126,15 +126,20 @@ ChainEntry = Annotated[str, AfterValidator(_check_entry)]
 
 
 class FailoverSettings(_Table):
-    """When a chain gives up on a model and moves to the next, and how hard it tries first.
+    """When a chain gives up on a model and moves to the next, and what it does when every
+    model has failed.
 
     Every field has a default, so a table that sets one key leaves the rest alone; a chain's own
     settings override only the keys it sets (see :meth:`merged_over`).
 
-    :param conditions: the failure kinds that move on to the next model; others are raised.
-    :param cooldown_s: seconds a model that failed is passed over by later requests.
-    :param max_retries: how many times one model is retried before the chain moves on.
-    :param retry_delay_ms: the pause before a retry, in milliseconds.
+    :param conditions: the failure kinds that move on to the next model at once; others are
+        raised. A kind also names its family: ``server_error`` covers ``overloaded``.
+    :param cooldown_s: seconds a model that failed that way is passed over by later requests
+        (longer when the provider's retry-after says so).
+    :param max_retries: how many more rounds over the whole chain to try, with exponential
+        backoff, once every model has failed or is cooling down.
+    :param retry_delay_ms: the wait before the first of those rounds, in milliseconds; it
+        grows exponentially from there.
     """
 
     # A new setting is one field with a default: its file key, camelCase spelling, place in

@@ -15,9 +15,10 @@ For ``api_key`` and ``oauth_token``:
    fails is skipped (logged at debug level).
 
 ``TYPE`` is the spec's ``credential`` and ``INSTANCE`` is ``default``, unless the model's config
-says ``credential = "TYPE"`` or ``"TYPE:INSTANCE"``. A credential file, or its instance or type
-directory, that other users could read or change is refused with an error naming the ``chmod``
-that fixes it; hotswap does not quietly move on to the next place.
+says ``credential = "TYPE"`` or ``"TYPE:INSTANCE"``; a model that names its credential that way
+means that one, so the environment variables (step 1) are not consulted for it. A credential
+file, or its instance or type directory, that other users could read or change is refused with
+an error naming the ``chmod`` that fixes it; hotswap does not quietly move on to the next place.
 
 For ``pi_auth`` the only place is pi's login file, ``$PI_CODING_AGENT_DIR/auth.json``, else
 ``~/.pi/agent/auth.json``, at the spec's ``pi_provider`` entry; ``!command`` keys and

@@ -106,7 +106,7 @@ def resolve_credential(
     ref = _reference(spec, reference)
     looked: list[str] = []
     keychain_usable = False
-    for place in _places(spec, ref, env, home):
+    for place in _places(spec, ref, env, home, explicit=bool(reference)):
         try:
             value = place.read()
         except KeychainUnavailableError as error:
@@ -117,7 +117,9 @@ def resolve_credential(
             logger.debug("%s credential found in %s", auth_type, place.description)
             return Credential(secret=Secret(value), auth_type=auth_type, source=place.description)
         looked.append(f"{place.description}: {place.absent}")
-    raise CredentialError(_missing_message(spec, auth_type, ref, looked, keychain_usable, env))
+    raise CredentialError(
+        _missing_message(spec, auth_type, ref, looked, keychain_usable, env, bool(reference))
+    )
 
 
 def describe_sources(
@@ -139,7 +141,7 @@ def describe_sources(
     if auth_type is AuthType.PI_AUTH:
         return [_describe_pi(spec, env, home)]
     sources: list[CredentialSource] = []
-    for place in _places(spec, _reference(spec, reference), env, home):
+    for place in _places(spec, _reference(spec, reference), env, home, explicit=bool(reference)):
         try:
             found = place.read() is not None
         except (CredentialError, KeychainUnavailableError) as error:
@@ -179,8 +181,16 @@ def _describe_pi(
 
 
 def _places(
-    spec: CredentialSpec, ref: CredentialRef | None, env: Mapping[str, str], home: Path | None
+    spec: CredentialSpec,
+    ref: CredentialRef | None,
+    env: Mapping[str, str],
+    home: Path | None,
+    *,
+    explicit: bool,
 ) -> list[_Place]:
+    # A model that names its credential (`credential = "anthropic_key:work"`) means that one:
+    # the provider's environment variable must not quietly win over it.
+    env_vars = () if explicit else spec.env_vars
     places = [
         _Place(
             SourceKind.ENVIRONMENT,
@@ -189,7 +199,7 @@ def _places(
             "not set",
             functools.partial(_read_env, env, name),
         )
-        for name in spec.env_vars
+        for name in env_vars
     ]
     if ref is None:
         return places
@@ -228,6 +238,7 @@ def _missing_message(
     looked: list[str],
     keychain_usable: bool,
     env: Mapping[str, str],
+    explicit: bool,
 ) -> str:
     subject = f"no {auth_type} credential found" + (f" for {ref}" if ref else "")
     if not looked:
@@ -236,7 +247,7 @@ def _missing_message(
             '\n  Set `credential = "TYPE"` on the model to read one from a credentials directory'
         )
     fixes: list[str] = []
-    if spec.env_vars:
+    if spec.env_vars and not explicit:
         fixes.append(f"set {spec.env_vars[0]}")
     if ref:
         what = "token" if auth_type is AuthType.OAUTH_TOKEN else "key"
