@@ -1,0 +1,216 @@
+"""Every hook, called through the host's typed methods, with a provider and two non-provider
+plugins that change its behaviour: a credential vault and an error reclassifier."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import hotswap
+from hotswap import (
+    AuthType,
+    Completion,
+    CompletionRequest,
+    Credential,
+    ErrorClassification,
+    ErrorKind,
+    Finish,
+    FinishReason,
+    HttpRequest,
+    HttpResponse,
+    Message,
+    PluginHost,
+    ProviderInfo,
+    Secret,
+    TextDelta,
+    TransportFailure,
+)
+from hotswap.config import ModelConfig
+from hotswap.errors import CredentialError, PluginError
+from hotswap.framing import Frame
+
+MODEL = ModelConfig(name="fast", provider="acme", model="acme-1")
+REQUEST = CompletionRequest(messages=(Message.user("hi"),))
+
+
+class AcmeTranslator:
+    framing = "sse"
+
+    def __init__(self) -> None:
+        self.finished = False
+
+    def translate(self, frame: Frame):
+        data = frame.json()
+        if "done" in data:
+            self.finished = True
+            return [Finish(FinishReason.STOP, "done")]
+        return [TextDelta(data["text"])]
+
+
+class Acme:
+    """A toy provider implementing every provider hook."""
+
+    @hotswap.hookimpl
+    def hotswap_register_providers(self, register):
+        register(
+            ProviderInfo(
+                name="acme",
+                base_url="https://api.acme.test/v1",
+                auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},
+            )
+        )
+
+    @hotswap.hookimpl
+    def hotswap_auth_headers(self, model, credential):
+        if model.provider != "acme":
+            return None
+        return {"authorization": f"Bearer {credential.secret.reveal()}"}
+
+    @hotswap.hookimpl
+    def hotswap_build_request(self, model, request, stream):
+        if model.provider != "acme":
+            return None
+        body = {"model": model.model, "prompt": request.messages[-1].text, "stream": stream}
+        return HttpRequest("POST", "/complete", json=body, stream=stream)
+
+    @hotswap.hookimpl
+    def hotswap_parse_response(self, model, response):
+        if model.provider != "acme":
+            return None
+        return Completion(text=response.json()["text"], model_id=model.model)
+
+    @hotswap.hookimpl
+    def hotswap_stream_translator(self, model, request):
+        return AcmeTranslator() if model.provider == "acme" else None
+
+    @hotswap.hookimpl
+    def hotswap_classify_error(self, model, failure):
+        if model.provider != "acme" or not isinstance(failure, HttpResponse):
+            return None
+        if failure.json() == {"error": "too_long"}:
+            return ErrorClassification(ErrorKind.CONTEXT_LENGTH, "prompt too long")
+        return None
+
+
+class Vault:
+    """Not a provider: supplies credentials for acme models from elsewhere."""
+
+    @hotswap.hookimpl(tryfirst=True)
+    def hotswap_resolve_credential(self, model, auth_type, spec):
+        if model.provider != "acme":
+            return None
+        return Credential(secret=Secret("vault-key-123456"), auth_type=auth_type, source="vault")
+
+
+class FailoverOnBadRequest:
+    """Not a provider: treats acme's 400 'tool_use_failed' as a server error, worth failing over."""
+
+    @hotswap.hookimpl(wrapper=True)
+    def hotswap_classify_error(self, model, failure):
+        verdict = yield
+        if isinstance(failure, HttpResponse) and b"tool_use_failed" in failure.body:
+            return ErrorClassification(
+                ErrorKind.SERVER_ERROR, verdict.message, code="tool_use_failed"
+            )
+        return verdict
+
+
+@pytest.fixture
+def host(monkeypatch):
+    monkeypatch.delenv("ACME_API_KEY", raising=False)
+    host = PluginHost(entry_points=[])
+    host.register(Acme(), name="acme")
+    return host
+
+
+def test_the_provider_builds_its_request(host):
+    built = host.build_request(MODEL, REQUEST, stream=False)
+
+    assert built == HttpRequest(
+        "POST", "/complete", json={"model": "acme-1", "prompt": "hi", "stream": False}
+    )
+
+
+def test_the_provider_parses_its_response(host):
+    response = HttpResponse(200, {}, json.dumps({"text": "hello"}).encode())
+
+    assert host.parse_response(MODEL, response).text == "hello"
+
+
+def test_the_provider_translates_its_stream(host):
+    translator = host.stream_translator(MODEL, REQUEST)
+    events = [
+        event
+        for frame in (Frame(None, '{"text": "he"}'), Frame(None, '{"done": true}'))
+        for event in translator.translate(frame)
+    ]
+
+    assert events == [TextDelta("he"), Finish(FinishReason.STOP, "done")]
+    assert translator.finished
+
+
+def test_the_core_resolves_the_credential_when_no_plugin_does(host, monkeypatch):
+    monkeypatch.setenv("ACME_API_KEY", "sk-acme-from-env-0001")
+    spec = host.provider("acme").auth[AuthType.API_KEY]
+
+    credential = host.resolve_credential(MODEL, AuthType.API_KEY, spec)
+
+    assert credential.source == "environment variable ACME_API_KEY"
+    assert host.auth_headers(MODEL, credential) == {"authorization": "Bearer sk-acme-from-env-0001"}
+
+
+def test_a_missing_credential_names_the_variable_to_set(host, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "creds"))
+    spec = host.provider("acme").auth[AuthType.API_KEY]
+
+    with pytest.raises(CredentialError, match="set ACME_API_KEY"):
+        host.resolve_credential(MODEL, AuthType.API_KEY, spec)
+
+
+def test_a_vault_plugin_supplies_credentials_before_the_core_looks(host, monkeypatch):
+    monkeypatch.setenv("ACME_API_KEY", "sk-acme-from-env-0001")
+    host.register(Vault(), name="vault")
+    spec = host.provider("acme").auth[AuthType.API_KEY]
+
+    credential = host.resolve_credential(MODEL, AuthType.API_KEY, spec)
+
+    assert credential.source == "vault"
+    assert host.auth_headers(MODEL, credential) == {"authorization": "Bearer vault-key-123456"}
+
+
+def test_the_provider_classifies_what_it_knows_and_the_core_the_rest(host):
+    too_long = HttpResponse(400, {}, b'{"error": "too_long"}')
+    overloaded = HttpResponse(503, {"retry-after": "2"}, b'{"error": "busy"}')
+    timeout = TransportFailure(ErrorKind.TIMEOUT, "read", "no bytes for 30 s")
+
+    assert host.classify_error(MODEL, too_long).kind is ErrorKind.CONTEXT_LENGTH
+    assert host.classify_error(MODEL, overloaded) == ErrorClassification(
+        ErrorKind.OVERLOADED, "busy", retry_after=2.0
+    )
+    assert host.classify_error(MODEL, timeout).kind is ErrorKind.TIMEOUT
+
+
+def test_a_non_provider_plugin_can_make_a_400_failover_worthy(host):
+    host.register(FailoverOnBadRequest(), name="failover-on-bad-request")
+    bad_tool_call = HttpResponse(400, {}, b'{"error": {"message": "tool_use_failed"}}')
+    other_400 = HttpResponse(400, {}, b'{"error": {"message": "bad field"}}')
+
+    assert host.classify_error(MODEL, bad_tool_call) == ErrorClassification(
+        ErrorKind.SERVER_ERROR, "tool_use_failed", code="tool_use_failed"
+    )
+    assert host.classify_error(MODEL, other_400).kind is ErrorKind.INVALID_REQUEST
+
+
+def test_a_provider_missing_a_hook_is_named_in_the_error():
+    class Declares:
+        @hotswap.hookimpl
+        def hotswap_register_providers(self, register):
+            register(ProviderInfo(name="half", base_url="https://h.test", auth={"none": {}}))
+
+    host = PluginHost(entry_points=[])
+    host.register(Declares(), name="half-done")
+
+    with pytest.raises(PluginError, match="'half-done' registered provider 'half' but does not"):
+        host.build_request(ModelConfig(name="h", provider="half", model="m"), REQUEST, stream=False)
