@@ -12,6 +12,22 @@ from pathlib import Path
 
 import pytest
 
+import hotswap
+from hotswap import (
+    Completion,
+    ErrorClassification,
+    ErrorKind,
+    Finish,
+    FinishReason,
+    HttpRequest,
+    HttpResponse,
+    PluginHost,
+    ProviderInfo,
+    StreamFailure,
+    TextDelta,
+)
+from hotswap.framing import Frame
+
 REPO = Path(__file__).resolve().parents[1]
 
 InstallPlugin = Callable[..., Path]
@@ -80,3 +96,76 @@ def fresh_venv(tmp_path: Path) -> Callable[..., Path]:
         return python
 
     return build
+
+
+# -- a toy provider, for testing the core without any real plugin ------------------------------
+
+
+class AcmeTranslator:
+    framing = "sse"
+
+    def __init__(self) -> None:
+        self.finished = False
+
+    def translate(self, frame: Frame):
+        data = frame.json()
+        if "error" in data:
+            return [StreamFailure(data)]
+        if "done" in data:
+            self.finished = True
+            return [Finish(FinishReason.STOP, "done")]
+        return [TextDelta(data["text"])]
+
+
+class Acme:
+    """A toy provider implementing every provider hook: JSON in, SSE out."""
+
+    @hotswap.hookimpl
+    def hotswap_register_providers(self, register):
+        register(
+            ProviderInfo(
+                name="acme",
+                base_url="https://api.acme.test/v1",
+                auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},
+            )
+        )
+
+    @hotswap.hookimpl
+    def hotswap_auth_headers(self, model, credential):
+        if model.provider != "acme":
+            return None
+        return {"authorization": f"Bearer {credential.secret.reveal()}"}
+
+    @hotswap.hookimpl
+    def hotswap_build_request(self, model, request, stream):
+        if model.provider != "acme":
+            return None
+        body = {"model": model.model, "prompt": request.messages[-1].text, "stream": stream}
+        return HttpRequest("POST", "/complete", json=body, stream=stream)
+
+    @hotswap.hookimpl
+    def hotswap_parse_response(self, model, response):
+        if model.provider != "acme":
+            return None
+        return Completion(text=response.json()["text"], model_id=model.model)
+
+    @hotswap.hookimpl
+    def hotswap_stream_translator(self, model, request):
+        return AcmeTranslator() if model.provider == "acme" else None
+
+    @hotswap.hookimpl
+    def hotswap_classify_error(self, model, failure):
+        if model.provider != "acme" or not isinstance(failure, HttpResponse):
+            return None
+        if failure.json() == {"error": "too_long"}:
+            return ErrorClassification(ErrorKind.CONTEXT_LENGTH, "prompt too long")
+        return None
+
+
+@pytest.fixture
+def acme_host(monkeypatch: pytest.MonkeyPatch) -> PluginHost:
+    """A plugin host holding only the toy ``acme`` provider, with no acme key in the environment."""
+    monkeypatch.delenv("ACME_API_KEY", raising=False)
+    host = PluginHost(entry_points=[])
+    host.register(Acme(), name="acme")
+    return host

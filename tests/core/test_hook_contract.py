@@ -10,7 +10,6 @@ import pytest
 import hotswap
 from hotswap import (
     AuthType,
-    Completion,
     CompletionRequest,
     Credential,
     ErrorClassification,
@@ -32,65 +31,6 @@ from hotswap.framing import Frame
 
 MODEL = ModelConfig(name="fast", provider="acme", model="acme-1")
 REQUEST = CompletionRequest(messages=(Message.user("hi"),))
-
-
-class AcmeTranslator:
-    framing = "sse"
-
-    def __init__(self) -> None:
-        self.finished = False
-
-    def translate(self, frame: Frame):
-        data = frame.json()
-        if "done" in data:
-            self.finished = True
-            return [Finish(FinishReason.STOP, "done")]
-        return [TextDelta(data["text"])]
-
-
-class Acme:
-    """A toy provider implementing every provider hook."""
-
-    @hotswap.hookimpl
-    def hotswap_register_providers(self, register):
-        register(
-            ProviderInfo(
-                name="acme",
-                base_url="https://api.acme.test/v1",
-                auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},
-            )
-        )
-
-    @hotswap.hookimpl
-    def hotswap_auth_headers(self, model, credential):
-        if model.provider != "acme":
-            return None
-        return {"authorization": f"Bearer {credential.secret.reveal()}"}
-
-    @hotswap.hookimpl
-    def hotswap_build_request(self, model, request, stream):
-        if model.provider != "acme":
-            return None
-        body = {"model": model.model, "prompt": request.messages[-1].text, "stream": stream}
-        return HttpRequest("POST", "/complete", json=body, stream=stream)
-
-    @hotswap.hookimpl
-    def hotswap_parse_response(self, model, response):
-        if model.provider != "acme":
-            return None
-        return Completion(text=response.json()["text"], model_id=model.model)
-
-    @hotswap.hookimpl
-    def hotswap_stream_translator(self, model, request):
-        return AcmeTranslator() if model.provider == "acme" else None
-
-    @hotswap.hookimpl
-    def hotswap_classify_error(self, model, failure):
-        if model.provider != "acme" or not isinstance(failure, HttpResponse):
-            return None
-        if failure.json() == {"error": "too_long"}:
-            return ErrorClassification(ErrorKind.CONTEXT_LENGTH, "prompt too long")
-        return None
 
 
 class Vault:
@@ -117,11 +57,8 @@ class FailoverOnBadRequest:
 
 
 @pytest.fixture
-def host(monkeypatch):
-    monkeypatch.delenv("ACME_API_KEY", raising=False)
-    host = PluginHost(entry_points=[])
-    host.register(Acme(), name="acme")
-    return host
+def host(acme_host):
+    return acme_host
 
 
 def test_the_provider_builds_its_request(host):

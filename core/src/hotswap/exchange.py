@@ -1,0 +1,186 @@
+"""One attempt at one model, with every decision made here and no I/O.
+
+An :class:`Exchange` is what the sync and async transports share: it resolves the provider,
+the auth type and the credential, asks the plugin for the request, and afterwards turns
+whatever came back (a response, a stream's bytes, a transport exception described as a
+:class:`~hotswap.http.TransportFailure`) into a :class:`Completion`, stream events, or the
+:class:`~hotswap.errors.ProviderError` of the right kind. The transports only move bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from hotswap.auth import AuthType
+from hotswap.errors import ConfigError, ErrorClassification, ErrorKind, ProviderError
+from hotswap.events import StreamEvent, StreamFailure
+from hotswap.framing import Frame
+from hotswap.http import Failure, HttpResponse, TransportFailure
+from hotswap.logs import get_logger
+from hotswap.options import CompletionRequest
+from hotswap.streaming import FrameDecoder, StreamTranslator, frame_decoder
+
+if TYPE_CHECKING:
+    from hotswap.completion import Completion
+    from hotswap.config import ModelConfig
+    from hotswap.plugins import PluginHost
+
+__all__ = ["Exchange", "StreamState", "response_headers"]
+
+log = get_logger("hotswap.exchange")
+
+# What a plugin's translation code raises when a provider sends something it cannot read
+# (truncated or malformed JSON, a missing field): the provider's fault, so a server error.
+_UNREADABLE = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+class Exchange:
+    """Everything about one request to one model except sending it.
+
+    :param host: the plugin host.
+    :param model: the configured model.
+    :param request: the conversation and options as the caller gave them.
+    :param stream: whether the answer is to be streamed.
+    :raises UnknownProviderError: no installed plugin provides the model's provider.
+    :raises ConfigError: the model's auth type is one its provider does not accept.
+    :raises CredentialError: the credential it needs cannot be found.
+    """
+
+    def __init__(
+        self, host: PluginHost, model: ModelConfig, request: CompletionRequest, *, stream: bool
+    ) -> None:
+        self.host = host
+        self.model = model
+        self.provider = host.provider(model.provider)
+        self.request = _with_model_defaults(request, model)
+        auth_type = model.auth_type or self.provider.default_auth_type
+        spec = self.provider.auth.get(auth_type)
+        if spec is None:
+            accepted = ", ".join(str(a) for a in self.provider.auth)
+            raise ConfigError(
+                f"provider {self.provider.name!r} does not accept auth_type {str(auth_type)!r}",
+                key=f"models.{model.name}.auth_type",
+                fix=f"use one of: {accepted}",
+            )
+        credential = (
+            None if auth_type is AuthType.NONE else host.resolve_credential(model, auth_type, spec)
+        )
+        http = host.build_request(model, self.request, stream=stream)
+        self.method = http.method
+        self.url = _join(model.base_url or self.provider.base_url, http.path)
+        self.stream = http.stream
+        body = json.dumps(http.json, separators=(",", ":")) if http.json is not None else None
+        self.body = body.encode() if body is not None else None
+        # Later sources win: the plugin's headers, the user's configured ones, then auth.
+        self.headers: dict[str, str] = {**http.headers, **model.headers}
+        if self.body is not None:
+            self.headers.setdefault("content-type", "application/json")
+        self.headers.update(host.auth_headers(model, credential))
+
+    def __repr__(self) -> str:
+        return f"Exchange({self.method} {self.url}, model={self.model.name!r})"
+
+    # -- outcomes -------------------------------------------------------------------------
+
+    def completion(self, response: HttpResponse) -> Completion:
+        """The completion a finished non-streaming response holds, or the error it reports."""
+        if not 200 <= response.status < 300:
+            raise self.error(response)
+        try:
+            parsed = self.host.parse_response(self.model, response)
+        except _UNREADABLE as exc:
+            raise self.unreadable(exc) from None
+        if parsed is None:
+            # The plugin found an error where a completion should be (a 200 carrying one).
+            raise self.error(response)
+        return parsed.model_copy(update={"model": self.model.name, "provider": self.provider.name})
+
+    def open_stream(self) -> StreamState:
+        """The state that turns this exchange's streamed body into events."""
+        return StreamState(self, self.host.stream_translator(self.model, self.request))
+
+    def error(self, failure: Failure) -> ProviderError:
+        """The exception for a failure, classified by the plugins (the core's rules last)."""
+        classification = self.host.classify_error(self.model, failure)
+        status = failure.status if isinstance(failure, HttpResponse) else None
+        return ProviderError.from_classification(
+            classification, provider=self.provider.name, model=self.model.model, status=status
+        )
+
+    def unreadable(self, exc: Exception) -> ProviderError:
+        """The server error for a response or frame the plugin could not read."""
+        log.debug("unreadable response from %s: %r", self.provider.name, exc)
+        return ProviderError.from_classification(
+            ErrorClassification(
+                ErrorKind.SERVER_ERROR,
+                f"the provider's response could not be read ({type(exc).__name__}: {exc})",
+                code="malformed_response",
+            ),
+            provider=self.provider.name,
+            model=self.model.model,
+        )
+
+
+class StreamState:
+    """Decodes one streamed body: feed it bytes, get events; :meth:`end` checks the provider
+    signalled completion, since a stream that just stops is a ``connection`` error."""
+
+    __slots__ = ("_decoder", "_exchange", "_translator")
+
+    def __init__(self, exchange: Exchange, translator: StreamTranslator) -> None:
+        self._exchange = exchange
+        self._translator = translator
+        self._decoder: FrameDecoder = frame_decoder(translator.framing)
+
+    def feed(self, chunk: bytes) -> list[StreamEvent]:
+        """The events the frames completed by ``chunk`` carry. Raises the classified error if
+        the provider reported one inside the stream."""
+        return self._events(self._decoder.feed(chunk))
+
+    def end(self) -> list[StreamEvent]:
+        """The last events at end of body; raises a ``connection`` error if the provider never
+        signalled completion."""
+        events = self._events(self._decoder.flush())
+        if not self._translator.finished:
+            raise self._exchange.error(
+                TransportFailure(
+                    ErrorKind.CONNECTION,
+                    "stream",
+                    "the stream ended before the provider signalled completion",
+                )
+            )
+        return events
+
+    def _events(self, frames: list[Frame]) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        translate = self._translator.translate
+        try:
+            for frame in frames:
+                for event in translate(frame):
+                    if isinstance(event, StreamFailure):
+                        raise self._exchange.error(event)
+                    events.append(event)
+        except _UNREADABLE as exc:
+            raise self._exchange.unreadable(exc) from None
+        return events
+
+
+def _with_model_defaults(request: CompletionRequest, model: ModelConfig) -> CompletionRequest:
+    """The request with the model's configured thinking level where the caller set none."""
+    if request.options.thinking_level is not None or model.thinking_level is None:
+        return request
+    options = request.options.model_copy(update={"thinking_level": model.thinking_level})
+    return request.model_copy(update={"options": options})
+
+
+def _join(base_url: str, path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def response_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Response headers with lower-case names, as plugins expect them."""
+    return {name.lower(): value for name, value in headers.items()}
