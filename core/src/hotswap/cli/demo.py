@@ -8,18 +8,23 @@ to, and where its credential would come from.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from hotswap.config import Config, ModelConfig, load_config_file
-from hotswap.errors import CredentialError, UnknownProviderError
-from hotswap.plugins import PluginHost, default_host
+if TYPE_CHECKING:
+    from hotswap.config import Config, ModelConfig
+    from hotswap.plugins import PluginHost
 
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
 
 
 def demo() -> None:
     """Show installed providers and how the example chain resolves."""
+    # Imported here so that `hotswap --help` does not pay for config and plugin loading.
+    from hotswap.config import load_config_file
+    from hotswap.plugins import default_host
+
     host = default_host()
     providers = host.providers()
     typer.echo("Provider plugins installed: " + (", ".join(sorted(providers)) or "none"))
@@ -50,6 +55,8 @@ def _show_chain(config: Config, name: str, host: PluginHost) -> None:
 
 
 def _readiness(model: ModelConfig, host: PluginHost) -> str:
+    from hotswap.errors import CredentialError, UnknownProviderError
+
     try:
         provider = host.provider(model.provider)
     except UnknownProviderError:

@@ -7,13 +7,13 @@ import json
 
 import typer
 
-from hotswap.plugins import default_host
-
 
 def plugins(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List installed plugins, their versions and entry points, and any that failed to load."""
+    from hotswap.plugins import default_host
+
     host = default_host()
     host.load()
     records = host.records()
