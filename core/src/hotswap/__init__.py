@@ -11,9 +11,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.attempts import AllModelsFailedError, Attempt, StreamInterruptedError
+    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion, FinishReason, Usage
     from hotswap.config import ChainConfig, Config, FailoverSettings, ModelConfig, load_config
+    from hotswap.engine import FailoverChain, chain
     from hotswap.errors import (
         AuthError,
         ConfigError,
@@ -64,7 +66,11 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "hookimpl": "hotswap.hookspecs",
-    **dict.fromkeys(("AuthType", "Credential", "CredentialSpec"), "hotswap.auth"),
+    **dict.fromkeys(
+        ("AllModelsFailedError", "Attempt", "StreamInterruptedError"), "hotswap.attempts"
+    ),
+    **dict.fromkeys(("FailoverChain", "chain"), "hotswap.engine"),
+    **dict.fromkeys(("AuthType", "Credential", "CredentialSpec", "TokenGrant"), "hotswap.auth"),
     **dict.fromkeys(("Completion", "FinishReason", "Usage"), "hotswap.completion"),
     **dict.fromkeys(
         ("ChainConfig", "Config", "FailoverSettings", "ModelConfig", "load_config"),

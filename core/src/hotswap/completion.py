@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotswap.attempts import Attempt
 from hotswap.messages import Message, TextPart, ThinkingPart, ToolCall
 
 __all__ = ["Completion", "FinishReason", "Usage"]
@@ -65,6 +66,8 @@ class Completion(BaseModel):
     :param model: the config name of the model that answered (``sonnet``).
     :param provider: the provider that answered (``anthropic``).
     :param model_id: the model id the provider reported (``claude-sonnet-4-20250514``).
+    :param attempts: what every try of the chain did, this answer's last (empty when the
+        completion did not come through a chain).
     :param raw: the provider's decoded response, for anything hotswap does not translate.
     """
 
@@ -79,6 +82,7 @@ class Completion(BaseModel):
     model: str = ""
     provider: str = ""
     model_id: str = ""
+    attempts: tuple[Attempt, ...] = ()
     raw: Any = Field(default=None, exclude=True, repr=False)
 
     def to_message(self) -> Message:

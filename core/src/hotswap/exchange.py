@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hotswap.auth import AuthType
+from hotswap.credentials.refresh import TokenRefresh, plan_refresh
 from hotswap.errors import ConfigError, ErrorClassification, ErrorKind, ProviderError
 from hotswap.events import StreamEvent, StreamFailure
 from hotswap.framing import Frame
@@ -67,6 +68,8 @@ class Exchange:
         credential = (
             None if auth_type is AuthType.NONE else host.resolve_credential(model, auth_type, spec)
         )
+        # An expired pi login is refreshed by the transport before the request is sent.
+        self.refresh: TokenRefresh | None = plan_refresh(host, model, auth_type, spec, credential)
         http = host.build_request(model, self.request, stream=stream)
         self.method = http.method
         self.url = _join(model.base_url or self.provider.base_url, http.path)
@@ -81,6 +84,18 @@ class Exchange:
 
     def __repr__(self) -> str:
         return f"Exchange({self.method} {self.url}, model={self.model.name!r})"
+
+    def refreshed(self, response: HttpResponse) -> None:
+        """Take the token endpoint's answer to :attr:`refresh`: the fresh token, written back to
+        pi's ``auth.json``, replaces the expired one in :attr:`headers`.
+
+        :raises CredentialError: the endpoint refused, or its answer holds no token.
+        """
+        if self.refresh is None:
+            raise RuntimeError("this exchange has no refresh pending")
+        credential = self.refresh.credential(response)
+        self.refresh = None
+        self.headers.update(self.host.auth_headers(self.model, credential))
 
     # -- outcomes -------------------------------------------------------------------------
 
@@ -127,22 +142,31 @@ class StreamState:
     """Decodes one streamed body: feed it bytes, get events; :meth:`end` checks the provider
     signalled completion, since a stream that just stops is a ``connection`` error."""
 
-    __slots__ = ("_decoder", "_exchange", "_translator")
+    __slots__ = ("_decoder", "_exchange", "_failure", "_translator")
 
     def __init__(self, exchange: Exchange, translator: StreamTranslator) -> None:
         self._exchange = exchange
         self._translator = translator
         self._decoder: FrameDecoder = frame_decoder(translator.framing)
+        self._failure: ProviderError | None = None
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
-        """The events the frames completed by ``chunk`` carry. Raises the classified error if
-        the provider reported one inside the stream."""
+        """The events the frames completed by ``chunk`` carry, up to an error the provider
+        reported inside the stream; pass them on, then call :meth:`raise_failure`."""
         return self._events(self._decoder.feed(chunk))
+
+    def raise_failure(self) -> None:
+        """Raise the classified in-stream error, if one arrived (after the events before it
+        were handed out, so a caller sees all the content that preceded it)."""
+        if self._failure is not None:
+            raise self._failure
 
     def end(self) -> list[StreamEvent]:
         """The last events at end of body; raises a ``connection`` error if the provider never
         signalled completion."""
         events = self._events(self._decoder.flush())
+        if self._failure is not None:
+            return events
         if not self._translator.finished:
             raise self._exchange.error(
                 TransportFailure(
@@ -156,14 +180,17 @@ class StreamState:
     def _events(self, frames: list[Frame]) -> list[StreamEvent]:
         events: list[StreamEvent] = []
         translate = self._translator.translate
+        if self._failure is not None:
+            return events
         try:
             for frame in frames:
                 for event in translate(frame):
                     if isinstance(event, StreamFailure):
-                        raise self._exchange.error(event)
+                        self._failure = self._exchange.error(event)
+                        return events
                     events.append(event)
         except _UNREADABLE as exc:
-            raise self._exchange.unreadable(exc) from None
+            self._failure = self._exchange.unreadable(exc)
         return events
 
 

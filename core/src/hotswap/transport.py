@@ -44,6 +44,13 @@ class Timeouts:
         read = exchange.request.options.timeout_s or exchange.model.timeout_s or self.read
         return httpx2.Timeout(connect=self.connect, read=read, write=self.write, pool=self.pool)
 
+    def for_refresh(self) -> httpx2.Timeout:
+        """Limits for a token refresh: a token endpoint answers at once, so reads get as long
+        as writes."""
+        return httpx2.Timeout(
+            connect=self.connect, read=self.write, write=self.write, pool=self.pool
+        )
+
 
 class Transport:
     """Sends exchanges over pooled connections. Use it as a context manager, or call
@@ -81,6 +88,7 @@ class Transport:
 
     def complete(self, exchange: Exchange) -> Completion:
         """Send a non-streaming exchange and return its completion (or raise its error)."""
+        self._refresh(exchange)
         try:
             response = self.client.request(
                 exchange.method,
@@ -95,6 +103,7 @@ class Transport:
 
     def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
         """Send a streaming exchange and yield its events as they arrive."""
+        self._refresh(exchange)
         request = self.client.build_request(
             exchange.method,
             exchange.url,
@@ -113,11 +122,30 @@ class Transport:
             try:
                 for chunk in response.iter_bytes():
                     yield from state.feed(chunk)
+                    state.raise_failure()
             except httpx2.TransportError as exc:
                 raise exchange.error(transport_failure(exc)) from None
             yield from state.end()
+            state.raise_failure()
         finally:
             response.close()
+
+    def _refresh(self, exchange: Exchange) -> None:
+        """Renew an expired login the exchange found, before the request that needs it."""
+        refresh = exchange.refresh
+        if refresh is None:
+            return
+        try:
+            response = self.client.request(
+                refresh.method,
+                refresh.url,
+                content=refresh.body,
+                headers=refresh.headers,
+                timeout=self.timeouts.for_refresh(),
+            )
+        except httpx2.TransportError as exc:
+            raise refresh.failed(transport_failure(exc).detail) from None
+        exchange.refreshed(_described(response, response.content))
 
     def close(self) -> None:
         if self._client is not None:
@@ -138,6 +166,7 @@ class Transport:
 
     async def acomplete(self, exchange: Exchange) -> Completion:
         """:meth:`complete`, for asyncio."""
+        await self._arefresh(exchange)
         try:
             response = await self.async_client.request(
                 exchange.method,
@@ -152,6 +181,7 @@ class Transport:
 
     async def astream(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         """:meth:`stream`, for asyncio."""
+        await self._arefresh(exchange)
         client = self.async_client
         request = client.build_request(
             exchange.method,
@@ -176,12 +206,31 @@ class Transport:
                 async for chunk in response.aiter_bytes():
                     for event in state.feed(chunk):
                         yield event
+                    state.raise_failure()
             except httpx2.TransportError as exc:
                 raise exchange.error(transport_failure(exc)) from None
             for event in state.end():
                 yield event
+            state.raise_failure()
         finally:
             await response.aclose()
+
+    async def _arefresh(self, exchange: Exchange) -> None:
+        """:meth:`_refresh`, for asyncio."""
+        refresh = exchange.refresh
+        if refresh is None:
+            return
+        try:
+            response = await self.async_client.request(
+                refresh.method,
+                refresh.url,
+                content=refresh.body,
+                headers=refresh.headers,
+                timeout=self.timeouts.for_refresh(),
+            )
+        except httpx2.TransportError as exc:
+            raise refresh.failed(transport_failure(exc).detail) from None
+        exchange.refreshed(_described(response, response.content))
 
     async def aclose(self) -> None:
         if self._async_client is not None:

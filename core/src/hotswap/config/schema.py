@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hotswap.auth import AuthType
 from hotswap.config.diagnostics import did_you_mean, problem, undefined_model_fix, unknown_key
@@ -44,6 +44,17 @@ DEFAULT_CONDITIONS = (
     ErrorKind.CONNECTION,
 )
 """The failures that move a chain on to its next model unless configured otherwise."""
+
+DEFAULT_BREAKER_KINDS = (
+    ErrorKind.RATE_LIMITED,
+    ErrorKind.OVERLOADED,
+    ErrorKind.QUOTA_EXHAUSTED,
+    ErrorKind.AUTH,
+)
+"""The failures that also make later requests skip the model for a cooldown."""
+
+DEFAULT_KIND_COOLDOWNS = {ErrorKind.QUOTA_EXHAUSTED: 3600.0, ErrorKind.AUTH: 3600.0}
+"""Kinds whose cooldown is not ``cooldown_s``: an empty quota or a dead key stays so for long."""
 
 
 class _Table(BaseModel):
@@ -140,6 +151,9 @@ class FailoverSettings(_Table):
         backoff, once every model has failed or is cooling down.
     :param retry_delay_ms: the wait before the first of those rounds, in milliseconds; it
         grows exponentially from there.
+    :param breaker_kinds: failures (among the conditions) after which later requests skip the
+        model for its cooldown, not just this one.
+    :param cooldowns: cooldown seconds for particular kinds, instead of ``cooldown_s``.
     """
 
     # A new setting is one field with a default: its file key, camelCase spelling, place in
@@ -149,6 +163,26 @@ class FailoverSettings(_Table):
     cooldown_s: float = Field(default=60.0, ge=0, strict=True)
     max_retries: int = Field(default=3, ge=0, strict=True)
     retry_delay_ms: int = Field(default=1000, ge=0, strict=True)
+    breaker_kinds: tuple[ErrorKind, ...] = DEFAULT_BREAKER_KINDS
+    cooldowns: dict[ErrorKind, Annotated[float, Field(ge=0, strict=True)]] = Field(
+        default_factory=lambda: dict(DEFAULT_KIND_COOLDOWNS)
+    )
+
+    @field_validator("cooldowns", mode="after")
+    @classmethod
+    def _keep_default_cooldowns(cls, value: dict[ErrorKind, float]) -> dict[ErrorKind, float]:
+        # Setting one kind's cooldown must not drop the long defaults of the others.
+        return {**DEFAULT_KIND_COOLDOWNS, **value}
+
+    def fails_over_on(self, kind: ErrorKind) -> bool:
+        """Whether a failure of ``kind`` moves on to the next model (conditions name families)."""
+        return any(kind in condition.family for condition in self.conditions)
+
+    def cooldown_after(self, kind: ErrorKind) -> float | None:
+        """How long later requests skip a model that failed with ``kind``; None if they don't."""
+        if not any(kind in breaker.family for breaker in self.breaker_kinds):
+            return None
+        return self.cooldowns.get(kind, self.cooldown_s)
 
     def merged_over(self, base: FailoverSettings) -> FailoverSettings:
         """``base`` with every key these settings set explicitly put in its place."""

@@ -1,0 +1,331 @@
+"""A failover chain: models tried in order, one object for sync and async callers.
+
+``FailoverChain`` drives a :class:`~hotswap.engine.plan.CallPlan` (which makes every decision)
+with an :class:`~hotswap.exchange.Exchange` per try and the shared
+:class:`~hotswap.transport.Transport`. The sync and async methods are the same loop with and
+without ``await``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from typing import Any
+
+from hotswap.attempts import Attempt, StreamInterruptedError
+from hotswap.completion import Completion
+from hotswap.config import FailoverSettings, ModelConfig
+from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
+from hotswap.engine.plan import CallPlan, Wait
+from hotswap.errors import AuthError, CredentialError, ProviderError
+from hotswap.events import StreamEvent, TextDelta, ThinkingDelta, ToolCallDelta
+from hotswap.exchange import Exchange
+from hotswap.messages import Message
+from hotswap.options import CompletionOptions, CompletionRequest
+from hotswap.plugins import PluginHost, default_host
+from hotswap.streaming import StreamAssembler
+from hotswap.transport import Transport
+
+__all__ = ["AsyncChainStream", "ChainStream", "FailoverChain"]
+
+MessagesLike = str | Message | Iterable[Message | dict[str, Any]]
+
+_CONTENT = (TextDelta, ThinkingDelta, ToolCallDelta)
+
+_shared_breakers = MemoryBreakerStore()
+
+
+class FailoverChain:
+    """Models tried in order until one answers.
+
+    :param models: the chain, first tried first.
+    :param settings: conditions, cooldowns and backoff.
+    :param host: the plugin host (default: every installed plugin).
+    :param transport: the HTTP transport (default: a pooled one owned by this chain).
+    :param breakers: breaker state (default: one store shared by every chain in the process,
+        so a model cooling down is skipped by all of them).
+    :param clock: monotonic seconds; ``sleep`` and ``async_sleep`` wait. Injectable for tests.
+    """
+
+    def __init__(
+        self,
+        models: Sequence[ModelConfig],
+        *,
+        settings: FailoverSettings | None = None,
+        host: PluginHost | None = None,
+        transport: Transport | None = None,
+        breakers: BreakerStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Any] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not models:
+            raise ValueError("a chain needs at least one model")
+        self.models = tuple(models)
+        self.settings = settings or FailoverSettings()
+        self.host = host or default_host()
+        self.transport = transport or Transport()
+        self.breakers = breakers if breakers is not None else _shared_breakers
+        self._clock = clock
+        self._sleep = sleep
+        self._async_sleep = async_sleep
+        self._rng = rng or random.Random()  # noqa: S311 (backoff jitter, not cryptography)
+
+    def __repr__(self) -> str:
+        return f"FailoverChain({[m.name for m in self.models]})"
+
+    # -- sync --------------------------------------------------------------------------------
+
+    def complete(self, messages: MessagesLike, **options: Any) -> Completion:
+        """Ask the chain for one complete answer.
+
+        :param messages: a prompt string, a message, or a conversation.
+        :param options: any :class:`~hotswap.options.CompletionOptions` field.
+        :raises AllModelsFailedError: every model failed, through every backoff round.
+        :raises ProviderError: a failure whose kind is not a failover condition.
+        """
+        request = _request(messages, options)
+        plan = self._plan()
+        while True:
+            step = plan.next()
+            if isinstance(step, Wait):
+                self._sleep(step.seconds)
+                continue
+            started = self._clock()
+            try:
+                completion = self.transport.complete(self._exchange(step, request, stream=False))
+            except ProviderError as error:
+                plan.failed(step, error, started)
+                continue
+            plan.succeeded(step, started)
+            return completion.model_copy(update={"attempts": tuple(plan.attempts)})
+
+    def stream(self, messages: MessagesLike, **options: Any) -> ChainStream:
+        """Ask the chain for a streamed answer. A failure before the first content event fails
+        over without the caller seeing it; one after raises :class:`StreamInterruptedError`."""
+        return ChainStream(self, _request(messages, options))
+
+    # -- async -------------------------------------------------------------------------------
+
+    async def acomplete(self, messages: MessagesLike, **options: Any) -> Completion:
+        """:meth:`complete`, for asyncio."""
+        request = _request(messages, options)
+        plan = self._plan()
+        while True:
+            step = plan.next()
+            if isinstance(step, Wait):
+                await self._async_sleep(step.seconds)
+                continue
+            started = self._clock()
+            try:
+                exchange = self._exchange(step, request, stream=False)
+                completion = await self.transport.acomplete(exchange)
+            except ProviderError as error:
+                plan.failed(step, error, started)
+                continue
+            except asyncio.CancelledError:
+                plan.cancelled(step, started)
+                raise
+            plan.succeeded(step, started)
+            return completion.model_copy(update={"attempts": tuple(plan.attempts)})
+
+    def astream(self, messages: MessagesLike, **options: Any) -> AsyncChainStream:
+        """:meth:`stream`, for asyncio."""
+        return AsyncChainStream(self, _request(messages, options))
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _plan(self) -> CallPlan:
+        return CallPlan(self.models, self.settings, self.breakers, self._clock, self._rng)
+
+    def _exchange(
+        self, model: ModelConfig, request: CompletionRequest, *, stream: bool
+    ) -> Exchange:
+        try:
+            return Exchange(self.host, model, request, stream=stream)
+        except CredentialError as error:
+            # A model without a usable credential fails like a refused key: an ``auth``
+            # failure, so a chain with ``auth`` among its conditions moves on.
+            raise AuthError(error.message, provider=model.provider, model=model.model) from None
+
+
+class _StreamRun:
+    """The state one streamed call shares between its sync and async drivers."""
+
+    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
+        self.chain = chain
+        self.request = request
+        self.plan = chain._plan()
+        self.assembler = StreamAssembler()
+        self.model: ModelConfig | None = None
+        self.pending: list[StreamEvent] = []
+        self.shown = False
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self.plan.attempts
+
+    def accept(self, event: StreamEvent) -> list[StreamEvent]:
+        """What to pass on for ``event``: nothing is shown until the first content event, so
+        a failure before it can fail over without the caller having seen anything."""
+        if not self.shown and not isinstance(event, _CONTENT):
+            self.pending.append(event)
+            return []
+        out = [*self.pending, event] if not self.shown else [event]
+        self.shown = True
+        self.pending = []
+        for item in out:
+            self.assembler.add(item)
+        return out
+
+    def flush(self) -> list[StreamEvent]:
+        """At the end of an answer: the held-back events, when it had no content at all."""
+        out, self.pending, self.shown = self.pending, [], True
+        for item in out:
+            self.assembler.add(item)
+        return out
+
+    def failed(self, model: ModelConfig, error: ProviderError, started: float) -> None:
+        if self.shown:
+            self.plan.interrupted(model, error, started)
+            raise StreamInterruptedError(self.assembler.text, error, self.plan.attempts) from error
+        self.pending = []
+        self.plan.failed(model, error, started)
+
+    def completion(self) -> Completion:
+        """The answer the stream added up to (once it has finished)."""
+        model = self.model
+        return self.assembler.completion(
+            model=model.name if model else "",
+            provider=model.provider if model else "",
+            model_id=model.model if model else "",
+        ).model_copy(update={"attempts": tuple(self.plan.attempts)})
+
+
+class ChainStream:
+    """The events of a streamed answer, as an iterator. After it is exhausted, ``model`` names
+    the model that answered, ``attempts`` lists every try, and :meth:`completion` gives the
+    assembled answer. Closing it (or breaking out of the loop) closes the HTTP response."""
+
+    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
+        self._run = _StreamRun(chain, request)
+        self._events = self._generate()
+
+    @property
+    def model(self) -> ModelConfig | None:
+        return self._run.model
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self._run.attempts
+
+    def completion(self) -> Completion:
+        return self._run.completion()
+
+    def __iter__(self) -> Iterator[StreamEvent]:
+        return self._events
+
+    def __next__(self) -> StreamEvent:
+        return next(self._events)
+
+    def close(self) -> None:
+        self._events.close()
+
+    def _generate(self) -> Generator[StreamEvent, None, None]:
+        run, chain = self._run, self._run.chain
+        while True:
+            step = run.plan.next()
+            if isinstance(step, Wait):
+                chain._sleep(step.seconds)
+                continue
+            started = chain._clock()
+            run.model = step
+            try:
+                exchange = chain._exchange(step, run.request, stream=True)
+                for event in chain.transport.stream(exchange):
+                    yield from run.accept(event)
+                yield from run.flush()
+            except ProviderError as error:
+                run.failed(step, error, started)
+                continue
+            except GeneratorExit:
+                run.plan.cancelled(step, started)
+                raise
+            run.plan.succeeded(step, started)
+            return
+
+
+class AsyncChainStream:
+    """:class:`ChainStream`, for asyncio: iterate it with ``async for``."""
+
+    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
+        self._run = _StreamRun(chain, request)
+        self._events = self._generate()
+
+    @property
+    def model(self) -> ModelConfig | None:
+        return self._run.model
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self._run.attempts
+
+    def completion(self) -> Completion:
+        return self._run.completion()
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._events
+
+    async def __anext__(self) -> StreamEvent:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        await self._events.aclose()
+
+    async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
+        run, chain = self._run, self._run.chain
+        while True:
+            step = run.plan.next()
+            if isinstance(step, Wait):
+                await chain._async_sleep(step.seconds)
+                continue
+            started = chain._clock()
+            run.model = step
+            try:
+                exchange = chain._exchange(step, run.request, stream=True)
+                async for event in chain.transport.astream(exchange):
+                    for item in run.accept(event):
+                        yield item
+                for item in run.flush():
+                    yield item
+            except ProviderError as error:
+                run.failed(step, error, started)
+                continue
+            except (GeneratorExit, asyncio.CancelledError):
+                run.plan.cancelled(step, started)
+                raise
+            run.plan.succeeded(step, started)
+            return
+
+
+def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:
+    if isinstance(messages, str):
+        conversation: tuple[Message | dict[str, Any], ...] = (Message.user(messages),)
+    elif isinstance(messages, Message):
+        conversation = (messages,)
+    else:
+        conversation = tuple(messages)
+    return CompletionRequest.model_validate(
+        {"messages": conversation, "options": CompletionOptions(**options)}
+    )

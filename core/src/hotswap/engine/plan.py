@@ -1,0 +1,174 @@
+"""Every failover decision for one call to a chain, and no I/O.
+
+The sync and async drivers ask a :class:`CallPlan` what to do next — try this model, wait this
+long, or give up — and report back how each try went. Instant failover, circuit breakers,
+backoff rounds and the attempt record are all decided here, once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
+from hotswap.engine.breaker import BreakerStore, BreakerVerdict
+from hotswap.errors import ProviderError
+from hotswap.logs import get_logger
+
+if TYPE_CHECKING:
+    from hotswap.config import FailoverSettings, ModelConfig
+
+__all__ = ["CallPlan", "Wait"]
+
+log = get_logger("hotswap.engine")
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Every model has been tried this round: wait this many seconds, then ask again."""
+
+    seconds: float
+
+
+class CallPlan:
+    """The state of one call: which models are left this round, what each try did.
+
+    :param models: the chain, first tried first.
+    :param settings: its failover settings.
+    :param breakers: the breaker store shared by every call.
+    :param clock: monotonic seconds (injectable, so tests never sleep).
+    :param rng: jitter source.
+    """
+
+    def __init__(
+        self,
+        models: Sequence[ModelConfig],
+        settings: FailoverSettings,
+        breakers: BreakerStore,
+        clock: Callable[[], float],
+        rng: random.Random,
+    ) -> None:
+        self._models = tuple(models)
+        self._settings = settings
+        self._breakers = breakers
+        self._clock = clock
+        self._rng = rng
+        self._queue = deque(self._models)
+        self._probing: set[str] = set()
+        self.round = 0
+        self.attempts: list[Attempt] = []
+        self.last_error: ProviderError | None = None
+
+    def next(self) -> ModelConfig | Wait:
+        """The model to try now, or how long to wait before the next round.
+
+        :raises AllModelsFailedError: after the last round, listing every attempt.
+        """
+        now = self._clock()
+        while self._queue:
+            model = self._queue.popleft()
+            verdict = self._breakers.check(model.name, now)
+            if verdict is BreakerVerdict.OPEN:
+                self._skip_cooling(model, now)
+                continue
+            if verdict is BreakerVerdict.PROBE:
+                self._probing.add(model.name)
+            return model
+        if self.round >= self._settings.max_retries:
+            raise AllModelsFailedError(self.attempts, self.last_error)
+        self.round += 1
+        self._queue.extend(self._models)
+        return Wait(self._backoff(now))
+
+    def succeeded(self, model: ModelConfig, started: float) -> None:
+        """``model`` answered."""
+        self._breakers.close(model.name)
+        self._probing.discard(model.name)
+        self._record(model, Outcome.OK, started)
+
+    def failed(self, model: ModelConfig, error: ProviderError, started: float) -> None:
+        """``model`` failed with ``error``. Returns if the chain moves on; raises ``error``
+        itself when its kind is not a failover condition."""
+        self.last_error = error
+        self._record(model, Outcome.FAILED, started, error)
+        cooldown = self._settings.cooldown_after(error.kind)
+        if cooldown is not None and self._settings.fails_over_on(error.kind):
+            # The provider's retry-after wins when it asks for longer than our cooldown.
+            wait = max(cooldown, error.retry_after or 0.0)
+            self._breakers.open(model.name, self._clock() + wait, error.kind)
+        elif model.name in self._probing:
+            self._breakers.close(model.name)  # the probe got an answer, just not a good one
+        self._probing.discard(model.name)
+        if not self._settings.fails_over_on(error.kind):
+            raise error
+        log.info("failover from %s after %s: %s", model.name, error.kind, error.provider_message)
+
+    def interrupted(self, model: ModelConfig, error: ProviderError, started: float) -> None:
+        """``model`` failed after its stream had shown content: recorded, and its breaker
+        opened as for any failure, but the chain does not move on."""
+        self.last_error = error
+        self._record(model, Outcome.FAILED, started, error)
+        cooldown = self._settings.cooldown_after(error.kind)
+        if cooldown is not None:
+            until = self._clock() + max(cooldown, error.retry_after or 0.0)
+            self._breakers.open(model.name, until, error.kind)
+        self._probing.discard(model.name)
+
+    def cancelled(self, model: ModelConfig, started: float) -> None:
+        """The caller stopped the try of ``model``."""
+        if model.name in self._probing:
+            self._breakers.close(model.name)
+            self._probing.discard(model.name)
+        self._record(model, Outcome.CANCELLED, started)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _skip_cooling(self, model: ModelConfig, now: float) -> None:
+        state = self._breakers.state(model.name)
+        until = f" for {max(state.until - now, 0):.1f} s more" if state else ""
+        reason = f" after {state.kind}" if state else ""
+        self.attempts.append(
+            Attempt(
+                model=model.name,
+                provider=model.provider,
+                model_id=model.model,
+                outcome=Outcome.SKIPPED,
+                kind=state.kind if state else None,
+                message=f"cooling down{until}{reason}",
+                round=self.round,
+            )
+        )
+
+    def _backoff(self, now: float) -> float:
+        base = self._settings.retry_delay_ms / 1000.0 * 2.0 ** (self.round - 1)
+        delay = base * (1.0 - 0.25 * self._rng.random())
+        ends = [s.until for m in self._models if (s := self._breakers.state(m.name)) is not None]
+        if len(ends) == len(self._models):
+            # Every model is cooling down: a round before the first cooldown ends would only
+            # skip them all again.
+            delay = max(delay, min(ends) - now)
+        return delay
+
+    def _record(
+        self,
+        model: ModelConfig,
+        outcome: Outcome,
+        started: float,
+        error: ProviderError | None = None,
+    ) -> None:
+        self.attempts.append(
+            Attempt(
+                model=model.name,
+                provider=model.provider,
+                model_id=model.model,
+                outcome=outcome,
+                kind=error.kind if error else None,
+                status=error.status if error else None,
+                message=error.provider_message if error else None,
+                elapsed_ms=(self._clock() - started) * 1000.0,
+                round=self.round,
+            )
+        )

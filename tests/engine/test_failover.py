@@ -1,0 +1,134 @@
+"""Instant failover on conditions, errors outside them raised at once, backoff only when the
+whole chain is exhausted."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+import pytest
+
+from hotswap import AllModelsFailedError, AuthError, InvalidRequestError
+from hotswap.attempts import Outcome
+
+
+def rate_limited(retry_after: str = "1") -> httpx2.Response:
+    return httpx2.Response(429, headers={"retry-after": retry_after}, json={"error": "slow down"})
+
+
+def test_a_rate_limited_model_hands_over_to_the_next_at_once(make_chain, provider, clock):
+    provider.script("acme-1", rate_limited())
+
+    reply = make_chain().complete("hi")
+
+    assert (reply.text, reply.model, reply.provider) == ("answer from acme-2", "second", "acme")
+    assert provider.requests == ["acme-1", "acme-2"]
+    assert clock.slept == []
+    first, second = reply.attempts
+    assert (first.model, first.outcome, first.kind, first.status, first.message) == (
+        "first",
+        Outcome.FAILED,
+        "rate_limited",
+        429,
+        "slow down",
+    )
+    assert (second.model, second.outcome) == ("second", Outcome.OK)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx2.Response(529, json={"error": "overloaded"}),
+        httpx2.Response(500, json={"error": "boom"}),
+        httpx2.Response(502, content=b"<html><title>502 Bad Gateway</title></html>"),
+        httpx2.ReadTimeout("slow"),
+        httpx2.ConnectError("refused"),
+    ],
+    ids=["overloaded", "server_error", "bad_gateway_html", "timeout", "connection"],
+)
+def test_every_default_condition_fails_over(make_chain, provider, failure):
+    provider.script("acme-1", failure)
+
+    assert make_chain().complete("hi").model == "second"
+
+
+def test_a_failure_outside_the_conditions_is_raised_at_once(make_chain, provider):
+    provider.script("acme-1", httpx2.Response(400, json={"error": "bad field"}))
+
+    with pytest.raises(InvalidRequestError, match="bad field"):
+        make_chain().complete("hi")
+
+    assert provider.requests == ["acme-1"]
+
+
+def test_auth_fails_over_once_added_to_the_conditions(make_chain, provider):
+    provider.script("acme-1", httpx2.Response(401, json={"error": "bad key"}), httpx2.Response(401))
+
+    with pytest.raises(AuthError):
+        make_chain().complete("hi")
+    reply = make_chain(failover={"conditions": ["auth"]}).complete("hi")
+
+    assert reply.model == "second"
+
+
+def test_a_condition_names_its_family(make_chain, provider):
+    provider.script("acme-1", httpx2.Response(503, json={"error": "overloaded"}))
+
+    reply = make_chain(failover={"conditions": ["server_error"]}).complete("hi")
+
+    assert reply.model == "second"
+
+
+def test_a_missing_credential_is_an_auth_failure(make_chain, provider, monkeypatch, tmp_path):
+    monkeypatch.delenv("ACME_API_KEY")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "none"))
+
+    with pytest.raises(AuthError, match="set ACME_API_KEY"):
+        make_chain().complete("hi")
+    assert provider.requests == []
+
+
+def test_when_every_model_fails_backoff_rounds_run_then_one_error_lists_every_attempt(
+    make_chain, provider, clock
+):
+    for model_id in ("acme-1", "acme-2"):
+        provider.script(model_id, *[httpx2.Response(500, json={"error": "down"})] * 4)
+
+    with pytest.raises(AllModelsFailedError) as raised:
+        make_chain(failover={"max_retries": 3, "retry_delay_ms": 1000}).complete("hi")
+
+    assert provider.requests == ["acme-1", "acme-2"] * 4
+    assert len(clock.slept) == 3
+    for wait, base in zip(clock.slept, (1.0, 2.0, 4.0), strict=True):
+        assert 0.75 * base <= wait <= base
+    error = raised.value
+    assert [(a.model, a.round, a.kind) for a in error.attempts] == [
+        (name, r, "server_error") for r in range(4) for name in ("first", "second")
+    ]
+    assert "first (acme): server_error 500" in str(error)
+
+
+def test_a_single_model_is_a_chain_of_one(make_chain, provider):
+    provider.script("acme-3", httpx2.Response(500))
+
+    reply = make_chain("third", failover={"max_retries": 1}).complete("hi")
+
+    assert (reply.model, provider.requests) == ("third", ["acme-3", "acme-3"])
+
+
+def test_an_inline_list_builds_a_chain_without_naming_one(make_chain, provider):
+    provider.script("acme-3", rate_limited())
+
+    reply = make_chain(["third", "acme/acme-9"]).complete("hi")
+
+    assert (reply.model, reply.text) == ("acme/acme-9", "answer from acme-9")
+
+
+def test_async_complete_fails_over_the_same_way(make_chain, provider, clock):
+    provider.script("acme-1", rate_limited())
+
+    reply = asyncio.run(make_chain().acomplete("hi"))
+
+    assert (reply.model, [a.outcome for a in reply.attempts]) == ("second", ["failed", "ok"])
+    assert clock.slept == []
