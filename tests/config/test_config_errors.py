@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from hotswap.config import load_config_file
-from hotswap.errors import ConfigError
+from hotswap.errors import ConfigError, ErrorKind
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -72,8 +72,8 @@ def test_unknown_failover_key_lists_the_failover_keys(write_file: WriteFile) -> 
 
     assert error.key == "failover.retries"
     assert error.fix == (
-        "allowed keys: conditions, cooldown_s, max_retries, retry_delay_ms. "
-        "Did you mean 'max_retries'?"
+        "allowed keys: conditions, cooldown_s, max_retries, retry_delay_ms, breaker_kinds, "
+        "cooldowns. Did you mean 'max_retries'?"
     )
 
 
@@ -265,3 +265,17 @@ def test_failover_that_is_neither_table_nor_list_is_an_error(write_file: WriteFi
 
     assert error.key == "failover"
     assert error.problem == "expected a table of failover settings, got a string"
+
+
+def test_a_per_kind_cooldown_keeps_the_long_defaults_of_the_other_kinds(
+    write_file: WriteFile,
+) -> None:
+    config = load_config_file(
+        write_file("hotswap.toml", "[failover.cooldowns]\nrate_limited = 5\n")
+    )
+
+    assert config.failover.cooldowns == {
+        ErrorKind.RATE_LIMITED: 5.0,
+        ErrorKind.QUOTA_EXHAUSTED: 3600.0,
+        ErrorKind.AUTH: 3600.0,
+    }
