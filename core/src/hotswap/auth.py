@@ -4,7 +4,8 @@ A provider declares, per auth type it accepts, a :class:`CredentialSpec`: the en
 variables, the credential name in a credentials directory, and the pi ``auth.json`` entry that
 may hold its secret. The core's resolver (``hotswap.credentials``) walks those places in a fixed,
 documented order and returns a :class:`Credential`; the provider's ``hotswap_auth_headers`` hook
-then turns that credential into request headers.
+then turns that credential into request headers. When an OAuth login kept by pi has expired,
+the provider's plugin describes the refresh and reads the answer as a :class:`TokenGrant`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from hotswap.secrets import Secret
 
-__all__ = ["AuthType", "Credential", "CredentialSpec"]
+__all__ = ["AuthType", "Credential", "CredentialSpec", "TokenGrant"]
 
 
 class AuthType(str, enum.Enum):
@@ -70,3 +71,18 @@ class Credential(BaseModel):
     source: str
     refresh_token: Secret | None = None
     expires_at: float | None = None
+
+
+class TokenGrant(BaseModel):
+    """New tokens from a provider's token endpoint, as a plugin read them from its answer.
+
+    :param access_token: the new access token.
+    :param refresh_token: the new refresh token, if the endpoint rotated it.
+    :param expires_in: seconds the access token is valid for, if the endpoint said.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    access_token: Secret
+    refresh_token: Secret | None = None
+    expires_in: float | None = None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hotswap.auth import AuthType
+from hotswap.credentials.refresh import TokenRefresh, plan_refresh
 from hotswap.errors import ConfigError, ErrorClassification, ErrorKind, ProviderError
 from hotswap.events import StreamEvent, StreamFailure
 from hotswap.framing import Frame
@@ -67,6 +68,8 @@ class Exchange:
         credential = (
             None if auth_type is AuthType.NONE else host.resolve_credential(model, auth_type, spec)
         )
+        # An expired pi login is refreshed by the transport before the request is sent.
+        self.refresh: TokenRefresh | None = plan_refresh(host, model, auth_type, spec, credential)
         http = host.build_request(model, self.request, stream=stream)
         self.method = http.method
         self.url = _join(model.base_url or self.provider.base_url, http.path)
@@ -81,6 +84,18 @@ class Exchange:
 
     def __repr__(self) -> str:
         return f"Exchange({self.method} {self.url}, model={self.model.name!r})"
+
+    def refreshed(self, response: HttpResponse) -> None:
+        """Take the token endpoint's answer to :attr:`refresh`: the fresh token, written back to
+        pi's ``auth.json``, replaces the expired one in :attr:`headers`.
+
+        :raises CredentialError: the endpoint refused, or its answer holds no token.
+        """
+        if self.refresh is None:
+            raise RuntimeError("this exchange has no refresh pending")
+        credential = self.refresh.credential(response)
+        self.refresh = None
+        self.headers.update(self.host.auth_headers(self.model, credential))
 
     # -- outcomes -------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.errors import ErrorClassification
@@ -110,6 +110,34 @@ def hotswap_auth_headers(
     :param model: the configured model.
     :param credential: the resolved credential, or None for auth type ``none``.
     :return: headers such as ``{"x-api-key": ...}``; None if ``model`` is not yours.
+    """
+
+
+@hookspec(firstresult=True)
+def hotswap_refresh_request(model: ModelConfig, credential: Credential) -> HttpRequest | None:
+    """Describe the request that refreshes an expired OAuth login. *First result.*
+
+    Called before a request whose ``pi_auth`` credential has a refresh token and has passed its
+    ``expires_at``. The core sends the request, reads the answer with ``hotswap_parse_refresh``,
+    writes the new tokens back into pi's ``auth.json`` and sends the original request with the
+    new access token.
+
+    :param model: the configured model.
+    :param credential: the expired credential; its ``refresh_token`` is set.
+    :return: the request, its ``path`` an absolute URL (token endpoints are not under the API's
+        base URL); None if ``model`` is not yours or its provider cannot refresh a login.
+    """
+
+
+@hookspec(firstresult=True)
+def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
+    """Read the new tokens from a token endpoint's answer. *First result.*
+
+    Called only for a 2xx answer to the request ``hotswap_refresh_request`` described.
+
+    :param model: the configured model.
+    :param response: the token endpoint's answer, body complete.
+    :return: the new tokens; None if ``model`` is not yours or the answer holds no access token.
     """
 
 

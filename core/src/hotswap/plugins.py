@@ -30,7 +30,7 @@ from hotswap.logs import get_logger
 from hotswap.providers import ProviderInfo
 
 if TYPE_CHECKING:
-    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.errors import ErrorClassification
@@ -263,6 +263,20 @@ class PluginHost:
         if headers is None:
             raise self._unhandled("hotswap_auth_headers", model)
         return cast("dict[str, str]", headers)
+
+    def refresh_request(self, model: ModelConfig, credential: Credential) -> HttpRequest | None:
+        self.load()
+        return cast(
+            "HttpRequest | None",
+            self._pm.hook.hotswap_refresh_request(model=model, credential=credential),
+        )
+
+    def parse_refresh(self, model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
+        self.load()
+        return cast(
+            "TokenGrant | None",
+            self._pm.hook.hotswap_parse_refresh(model=model, response=response),
+        )
 
     def build_request(
         self, model: ModelConfig, request: CompletionRequest, *, stream: bool

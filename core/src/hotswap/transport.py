@@ -44,6 +44,13 @@ class Timeouts:
         read = exchange.request.options.timeout_s or exchange.model.timeout_s or self.read
         return httpx2.Timeout(connect=self.connect, read=read, write=self.write, pool=self.pool)
 
+    def for_refresh(self) -> httpx2.Timeout:
+        """Limits for a token refresh: a token endpoint answers at once, so reads get as long
+        as writes."""
+        return httpx2.Timeout(
+            connect=self.connect, read=self.write, write=self.write, pool=self.pool
+        )
+
 
 class Transport:
     """Sends exchanges over pooled connections. Use it as a context manager, or call
@@ -81,6 +88,7 @@ class Transport:
 
     def complete(self, exchange: Exchange) -> Completion:
         """Send a non-streaming exchange and return its completion (or raise its error)."""
+        self._refresh(exchange)
         try:
             response = self.client.request(
                 exchange.method,
@@ -95,6 +103,7 @@ class Transport:
 
     def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
         """Send a streaming exchange and yield its events as they arrive."""
+        self._refresh(exchange)
         request = self.client.build_request(
             exchange.method,
             exchange.url,
@@ -121,6 +130,23 @@ class Transport:
         finally:
             response.close()
 
+    def _refresh(self, exchange: Exchange) -> None:
+        """Renew an expired login the exchange found, before the request that needs it."""
+        refresh = exchange.refresh
+        if refresh is None:
+            return
+        try:
+            response = self.client.request(
+                refresh.method,
+                refresh.url,
+                content=refresh.body,
+                headers=refresh.headers,
+                timeout=self.timeouts.for_refresh(),
+            )
+        except httpx2.TransportError as exc:
+            raise refresh.failed(transport_failure(exc).detail) from None
+        exchange.refreshed(_described(response, response.content))
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -140,6 +166,7 @@ class Transport:
 
     async def acomplete(self, exchange: Exchange) -> Completion:
         """:meth:`complete`, for asyncio."""
+        await self._arefresh(exchange)
         try:
             response = await self.async_client.request(
                 exchange.method,
@@ -154,6 +181,7 @@ class Transport:
 
     async def astream(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         """:meth:`stream`, for asyncio."""
+        await self._arefresh(exchange)
         client = self.async_client
         request = client.build_request(
             exchange.method,
@@ -186,6 +214,23 @@ class Transport:
             state.raise_failure()
         finally:
             await response.aclose()
+
+    async def _arefresh(self, exchange: Exchange) -> None:
+        """:meth:`_refresh`, for asyncio."""
+        refresh = exchange.refresh
+        if refresh is None:
+            return
+        try:
+            response = await self.async_client.request(
+                refresh.method,
+                refresh.url,
+                content=refresh.body,
+                headers=refresh.headers,
+                timeout=self.timeouts.for_refresh(),
+            )
+        except httpx2.TransportError as exc:
+            raise refresh.failed(transport_failure(exc).detail) from None
+        exchange.refreshed(_described(response, response.content))
 
     async def aclose(self) -> None:
         if self._async_client is not None:

@@ -112,12 +112,16 @@ def update_pi_entry(
     *,
     env: Mapping[str, str] = os.environ,
     home: Path | None = None,
+    merge: bool = False,
 ) -> None:
     """Replace ``provider``'s entry in pi's ``auth.json`` with ``entry``, keeping every other one.
 
     Safe against pi and other hotswap processes writing at the same time: under the lock pi
     itself takes (see :mod:`hotswap.credentials.lockdir`) the file is re-read, merged, and
     atomically replaced by a file of mode 0600. The directory is created 0700 if missing.
+
+    :param merge: update the existing entry with ``entry``'s fields instead of replacing it, so
+        fields hotswap does not know (``accountId``, ``projectId``) survive a token refresh.
 
     :raises CredentialError: the existing file is not a JSON object (it is left untouched), or
         the lock could not be taken.
@@ -126,7 +130,9 @@ def update_pi_entry(
     make_private_dirs(path.parent)
     with locked(path):
         data = _load(path, check_mode=False) or {}
-        data[provider] = dict(entry)
+        current = data.get(provider)
+        base = current if merge and isinstance(current, dict) else {}
+        data[provider] = {**base, **entry}
         # Written the way pi writes it, so a diff of the file stays readable.
         write_private_file(path, json.dumps(data, indent=2))
 
