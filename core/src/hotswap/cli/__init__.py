@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hotswap.cli import demo, plugins
+from hotswap.cli import demo, plugins, simulate
 
 app = typer.Typer(
     name="hotswap",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("plugins")(plugins.plugins)
 app.command("demo")(demo.demo)
+app.command("simulate")(simulate.simulate)
 
 
 def _version(value: bool) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -136,6 +137,21 @@ class Simulator:
         ``ollama``); any other key gets that provider's own refusal. By default any non-empty
         key is accepted (and Ollama needs none)."""
         self._planner.accept_keys(provider, frozenset(keys))
+
+    def load_scripts(self, path: str | Path) -> None:
+        """Set the scripts and accepted keys a TOML script file holds (the format of
+        ``hotswap simulate --faults``, described in :mod:`hotswap.cli.simulate`).
+
+        :raises hotswap.errors.ConfigError: the file is unreadable or wrong; the message names
+            the key and what is allowed.
+        """
+        from hotswap.testing.scriptfile import load_script_file
+
+        loaded = load_script_file(Path(path))
+        for provider, keys in loaded.keys.items():
+            self.accept_keys(provider, *keys)
+        for model, script in loaded.scripts.items():
+            self.script(model, script)
 
     def reset(self) -> None:
         """Forget every script, accepted key and recorded request."""
