@@ -41,16 +41,17 @@ _INPUT = ("input_tokens", "cache_creation_input_tokens", "cache_read_input_token
 
 def usage(reported: Mapping[str, Any], inputs: dict[str, int] | None = None) -> Usage:
     """The counts ``reported`` holds, and only those (a null count is not reported). ``inputs``
-    keeps the input counts seen so far in a stream, where later events may leave them out."""
+    keeps the input counts seen so far in a stream, where later events may leave some out."""
     inputs = {} if inputs is None else inputs
-    inputs.update({name: reported[name] for name in _INPUT if reported.get(name) is not None})
+    fresh = {name: reported[name] for name in _INPUT if reported.get(name) is not None}
+    inputs.update(fresh)
     fields: dict[str, int] = {}
-    if inputs:
+    if fresh:
         fields["input_tokens"] = sum(inputs.values())
-    if "cache_read_input_tokens" in inputs:
-        fields["cache_read_tokens"] = inputs["cache_read_input_tokens"]
-    if "cache_creation_input_tokens" in inputs:
-        fields["cache_write_tokens"] = inputs["cache_creation_input_tokens"]
+    if "cache_read_input_tokens" in fresh:
+        fields["cache_read_tokens"] = fresh["cache_read_input_tokens"]
+    if "cache_creation_input_tokens" in fresh:
+        fields["cache_write_tokens"] = fresh["cache_creation_input_tokens"]
     if reported.get("output_tokens") is not None:
         fields["output_tokens"] = reported["output_tokens"]
     return Usage(**fields)
