@@ -1,0 +1,52 @@
+"""Against the real API: runs only when ANTHROPIC_API_KEY is set (it costs a few tokens)."""
+
+from __future__ import annotations
+
+import os
+
+import hotswap_anthropic
+import pytest
+
+from hotswap import CompletionOptions, CompletionRequest, FinishReason, Message, PluginHost
+from hotswap.config import ModelConfig
+from hotswap.exchange import Exchange
+from hotswap.streaming import StreamAssembler
+from hotswap.transport import Transport
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(not os.environ.get("ANTHROPIC_API_KEY"), reason="ANTHROPIC_API_KEY not set"),
+]
+
+MODEL = ModelConfig(name="haiku", provider="anthropic", model="haiku")
+REQUEST = CompletionRequest(
+    messages=(Message.user("Reply with the single word: pong"),),
+    options=CompletionOptions(max_tokens=16),
+)
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    host = PluginHost(entry_points=[])
+    host.register(hotswap_anthropic, name="anthropic")
+    return host
+
+
+def test_a_real_answer(host):
+    with Transport() as transport:
+        completion = transport.complete(Exchange(host, MODEL, REQUEST, stream=False))
+
+    assert "pong" in completion.text.lower()
+    assert completion.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert completion.usage.input_tokens > 0
+
+
+def test_a_real_stream(host):
+    assembler = StreamAssembler()
+    with Transport() as transport:
+        for event in transport.stream(Exchange(host, MODEL, REQUEST, stream=True)):
+            assembler.add(event)
+
+    completion = assembler.completion()
+    assert "pong" in completion.text.lower()
+    assert completion.usage.output_tokens > 0
