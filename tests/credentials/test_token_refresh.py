@@ -13,11 +13,19 @@ import httpx2
 import pytest
 
 import hotswap
-from hotswap import CompletionRequest, HttpRequest, Message, PluginHost, ProviderInfo, Secret
+from hotswap import (
+    CompletionRequest,
+    HttpRequest,
+    HttpResponse,
+    Message,
+    PluginHost,
+    ProviderInfo,
+    Secret,
+)
 from hotswap.auth import TokenGrant
 from hotswap.config import ModelConfig
 from hotswap.credentials import update_pi_entry
-from hotswap.credentials.refresh import EXPIRY_MARGIN_MS
+from hotswap.credentials.refresh import EXPIRY_MARGIN_MS, standard_grant
 from hotswap.errors import CredentialError
 from hotswap.exchange import Exchange
 from hotswap.transport import Transport
@@ -40,7 +48,8 @@ OTHERS = {
 
 
 class RefreshingAcme(Acme):
-    """The toy provider, logging in through pi, with a token endpoint of its own."""
+    """The toy provider, logging in through pi, with a token endpoint of its own that answers
+    as OAuth 2 says (so the core reads the answer)."""
 
     @hotswap.hookimpl
     def hotswap_register_providers(self, register):
@@ -58,15 +67,6 @@ class RefreshingAcme(Acme):
             return None
         body = {"grant_type": "refresh_token", "refresh_token": credential.refresh_token.reveal()}
         return HttpRequest("POST", TOKEN_URL, json=body)
-
-    @hotswap.hookimpl
-    def hotswap_parse_refresh(self, model, response):
-        data = response.json()
-        return TokenGrant(
-            access_token=Secret(data["access_token"]),
-            refresh_token=Secret(data["refresh_token"]) if "refresh_token" in data else None,
-            expires_in=data.get("expires_in"),
-        )
 
 
 @pytest.fixture
@@ -277,3 +277,38 @@ def test_merging_an_entry_keeps_the_fields_it_does_not_name(
         "acme": {"type": "oauth", "access": "b", "accountId": "x"},
         **OTHERS,
     }
+
+
+def test_a_standard_oauth_answer_gives_the_new_tokens() -> None:
+    answer = {"access_token": "a-new", "refresh_token": "r-new", "expires_in": 60, "scope": "x"}
+
+    grant = standard_grant(HttpResponse(200, {}, json.dumps(answer).encode()))
+
+    assert grant is not None
+    assert (grant.access_token.reveal(), grant.expires_in) == ("a-new", 60)
+    assert grant.refresh_token is not None
+    assert grant.refresh_token.reveal() == "r-new"
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"token_type": "bearer"}', b"<html>", b'{"access_token": ""}', b"[1]"]
+)
+def test_an_answer_without_an_access_token_gives_no_grant(body: bytes) -> None:
+    assert standard_grant(HttpResponse(200, {}, body)) is None
+
+
+def test_a_plugin_can_read_a_non_standard_answer(
+    host: PluginHost, write_pi_auth: WritePiAuth
+) -> None:
+    class OddAnswers:
+        @hotswap.hookimpl
+        def hotswap_parse_refresh(self, model, response):
+            return TokenGrant(access_token=Secret(response.json()["token"]["value"]))
+
+    host.register(OddAnswers(), name="odd")
+    expired_login(write_pi_auth)
+    endpoints = Endpoints(token_body={"token": {"value": "acme-odd-access"}})
+
+    endpoints.transport().complete(Exchange(host, MODEL, REQUEST, stream=False))
+
+    assert endpoints.seen[1].headers["authorization"] == "Bearer acme-odd-access"

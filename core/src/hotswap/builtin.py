@@ -8,10 +8,10 @@ from hotswap.classify import classify_failure
 from hotswap.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from hotswap.auth import AuthType, Credential, CredentialSpec
+    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.config import ModelConfig
     from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure
+    from hotswap.http import Failure, HttpResponse
 
 
 @hookimpl(trylast=True)
@@ -28,3 +28,11 @@ def hotswap_resolve_credential(
 def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassification:
     """The provider-neutral verdict, when no plugin knew better."""
     return classify_failure(failure)
+
+
+@hookimpl(trylast=True)
+def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
+    """A standard OAuth 2 token answer, when no plugin reads its endpoint's answer itself."""
+    from hotswap.credentials.refresh import standard_grant
+
+    return standard_grant(response)

@@ -133,7 +133,10 @@ def hotswap_refresh_request(model: ModelConfig, credential: Credential) -> HttpR
 def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
     """Read the new tokens from a token endpoint's answer. *First result.*
 
-    Called only for a 2xx answer to the request ``hotswap_refresh_request`` described.
+    Called only for a 2xx answer to the request ``hotswap_refresh_request`` described. The
+    core's own implementation runs last and reads a standard OAuth 2 answer (RFC 6749 §5.1:
+    ``access_token``, ``refresh_token``, ``expires_in``), so implement this hook only for an
+    endpoint that answers otherwise.
 
     :param model: the configured model.
     :param response: the token endpoint's answer, body complete.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
@@ -13,7 +12,6 @@ from hotswap import (
     CompletionRequest,
     Credential,
     HttpRequest,
-    HttpResponse,
     Message,
     Secret,
 )
@@ -48,7 +46,7 @@ def test_an_oauth_token_given_as_an_api_key_is_still_sent_as_a_bearer_token(host
 
     assert "x-api-key" not in headers
     assert headers["authorization"] == f"Bearer {OAUTH_TOKEN}"
-    assert "a test holds an OAuth token, not an API key: sent as a bearer token" in caplog.text
+    assert "a test holds an OAuth token: sent as a bearer token" in caplog.text
     assert OAUTH_TOKEN not in caplog.text
 
 
@@ -56,7 +54,7 @@ def test_an_api_key_given_as_an_oauth_token_is_sent_as_an_api_key(host, caplog):
     caplog.set_level(logging.DEBUG, logger="hotswap_anthropic")
 
     assert host.auth_headers(model(), credential(API_KEY, "oauth_token")) == {"x-api-key": API_KEY}
-    assert "holds an API key, not an OAuth token" in caplog.text
+    assert "a test holds an API key: sent as x-api-key" in caplog.text
 
 
 def test_the_oauth_beta_joins_the_betas_the_model_configures(host):
@@ -122,23 +120,3 @@ def test_the_token_endpoint_can_be_moved_by_an_environment_variable(host, monkey
     expired = credential(OAUTH_TOKEN, "pi_auth", refresh_token=Secret("r-123456"))
 
     assert host.refresh_request(model(), expired).path == "http://127.0.0.1:9/token"
-
-
-def test_the_token_endpoints_answer_gives_the_new_tokens(host):
-    answer = {
-        "access_token": "sk-ant-oat01-new",
-        "refresh_token": "sk-ant-ort01-new",
-        "expires_in": 28800,
-        "scope": "user:inference",
-    }
-
-    grant = host.parse_refresh(model(), HttpResponse(200, {}, json.dumps(answer).encode()))
-
-    assert grant.access_token.reveal() == "sk-ant-oat01-new"
-    assert grant.refresh_token.reveal() == "sk-ant-ort01-new"
-    assert grant.expires_in == 28800
-
-
-@pytest.mark.parametrize("body", [b'{"token_type": "bearer"}', b"<html>", b'{"access_token": ""}'])
-def test_an_answer_without_an_access_token_gives_none(host, body):
-    assert host.parse_refresh(model(), HttpResponse(200, {}, body)) is None

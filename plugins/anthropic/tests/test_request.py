@@ -297,4 +297,3 @@ def test_every_hook_leaves_other_providers_models_alone():
     assert hotswap_anthropic.hotswap_stream_translator(model=other, request=request) is None
     assert hotswap_anthropic.hotswap_auth_headers(model=other, credential=None) is None
     assert hotswap_anthropic.hotswap_classify_error(model=other, failure=response) is None
-    assert hotswap_anthropic.hotswap_parse_refresh(model=other, response=response) is None

@@ -2,11 +2,11 @@
 
 When a ``pi_auth`` credential is an OAuth login whose ``expires_at`` has passed, the exchange
 plans a :class:`TokenRefresh` (:func:`plan_refresh`). The provider's plugin describes the token
-request (``hotswap_refresh_request``); the transport sends it; the plugin reads the answer
-(``hotswap_parse_refresh``); and the new tokens are merged into the login's entry in pi's
-``auth.json``, under pi's lock and atomically, with every other entry kept. The original
-request then goes out with the new access token. ``expires`` is written as pi writes it: epoch
-milliseconds, five minutes early.
+request (``hotswap_refresh_request``); the transport sends it; the answer is read
+(``hotswap_parse_refresh``, by default as a standard OAuth 2 answer); and the new tokens are
+merged into the login's entry in pi's ``auth.json``, under pi's lock and atomically, with every
+other entry kept. The original request then goes out with the new access token. ``expires``
+is written as pi writes it: epoch milliseconds, five minutes early.
 
 Every way this can fail (no refresh token, a provider that cannot refresh, an unreachable or
 refusing token endpoint, an answer without a token) is a
@@ -19,10 +19,11 @@ import json
 import time
 from typing import TYPE_CHECKING, final
 
-from hotswap.auth import AuthType, Credential
+from hotswap.auth import AuthType, Credential, TokenGrant
 from hotswap.classify import provider_message
 from hotswap.credentials.pi_auth import LOGIN_HINT, update_pi_entry
 from hotswap.errors import CredentialError, PluginError
+from hotswap.secrets import Secret
 
 if TYPE_CHECKING:
     from hotswap.auth import CredentialSpec
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from hotswap.http import HttpRequest, HttpResponse
     from hotswap.plugins import PluginHost
 
-__all__ = ["EXPIRY_MARGIN_MS", "TokenRefresh", "plan_refresh"]
+__all__ = ["EXPIRY_MARGIN_MS", "TokenRefresh", "plan_refresh", "standard_grant"]
 
 EXPIRY_MARGIN_MS = 5 * 60 * 1000
 """How much earlier than the endpoint said a refreshed token is recorded as expiring (as pi)."""
@@ -145,3 +146,20 @@ class TokenRefresh:
             f"the OAuth login in {self._expired.source} has expired and could not be refreshed "
             f"at {self.url}: {what}.\n  " + LOGIN_HINT
         )
+
+
+def standard_grant(response: HttpResponse) -> TokenGrant | None:
+    """The tokens in a standard OAuth 2 answer (RFC 6749 §5.1), or None if it holds no
+    ``access_token``."""
+    data = response.json()
+    access = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(access, str) or not access:
+        return None
+    refresh, expires_in = data.get("refresh_token"), data.get("expires_in")
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+        expires_in = None
+    return TokenGrant(
+        access_token=Secret(access),
+        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
+        expires_in=expires_in,
+    )

@@ -27,7 +27,7 @@ from hotswap_anthropic.response import MessageStream, parse_message
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from hotswap.auth import Credential, TokenGrant
+    from hotswap.auth import Credential
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.errors import ErrorClassification
@@ -53,11 +53,6 @@ def hotswap_auth_headers(
 @hookimpl
 def hotswap_refresh_request(model: ModelConfig, credential: Credential) -> HttpRequest | None:
     return auth.refresh_request(credential) if model.provider == PROVIDER else None
-
-
-@hookimpl
-def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
-    return auth.parse_refresh(response) if model.provider == PROVIDER else None
 
 
 @hookimpl

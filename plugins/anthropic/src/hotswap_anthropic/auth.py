@@ -8,7 +8,8 @@ user-agent, ``x-app`` header or system prompt: it does not pose as Claude Code.
 
 A pi login is refreshed at ``https://platform.claude.com/v1/oauth/token``, or at the URL in
 ``HOTSWAP_ANTHROPIC_TOKEN_URL`` (for tests and proxies), with the public client id the login
-was issued to; no ``scope`` is sent on refresh.
+was issued to; no ``scope`` is sent on refresh. Its answer is standard OAuth 2, which the core
+reads.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from hotswap.auth import AuthType, TokenGrant
+from hotswap.auth import AuthType
 from hotswap.http import HttpRequest
 from hotswap.logs import get_logger
-from hotswap.secrets import Secret
 
 if TYPE_CHECKING:
     from hotswap.auth import Credential
     from hotswap.config import ModelConfig
-    from hotswap.http import HttpResponse
 
 log = get_logger("hotswap_anthropic")
 
@@ -42,14 +41,10 @@ def auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str,
     secret = credential.secret.reveal()
     if not secret.startswith(OAUTH_PREFIX):
         if credential.auth_type is AuthType.OAUTH_TOKEN:
-            log.debug(
-                "%s holds an API key, not an OAuth token: sent as x-api-key", credential.source
-            )
+            log.debug("%s holds an API key: sent as x-api-key", credential.source)
         return {"x-api-key": secret}
     if credential.auth_type is AuthType.API_KEY:
-        log.debug(
-            "%s holds an OAuth token, not an API key: sent as a bearer token", credential.source
-        )
+        log.debug("%s holds an OAuth token: sent as a bearer token", credential.source)
     betas = [
         beta.strip()
         for name, value in model.headers.items()
@@ -73,17 +68,3 @@ def refresh_request(credential: Credential) -> HttpRequest | None:
         "refresh_token": credential.refresh_token.reveal(),
     }
     return HttpRequest("POST", os.environ.get(TOKEN_URL_VARIABLE) or TOKEN_URL, json=body)
-
-
-def parse_refresh(response: HttpResponse) -> TokenGrant | None:
-    """The new tokens in the token endpoint's answer."""
-    data = response.json()
-    access = data.get("access_token") if isinstance(data, dict) else None
-    if not isinstance(access, str) or not access:
-        return None
-    refresh, expires_in = data.get("refresh_token"), data.get("expires_in")
-    return TokenGrant(
-        access_token=Secret(access),
-        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
-        expires_in=expires_in if isinstance(expires_in, (int, float)) else None,
-    )
