@@ -60,3 +60,57 @@ def ndjson() -> Callable[[bytes], list[Any]]:
         return [json.loads(line) for line in raw.decode().split("\n")[:-1]]
 
     return parse
+
+
+_PROMPT = "Weather in Oslo?"
+_REQUESTS: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
+    "anthropic": (
+        "/v1/messages",
+        {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 100,
+            "messages": [{"role": "user", "content": _PROMPT}],
+        },
+        {"x-api-key": "sk-ant-api03-test", "anthropic-version": "2023-06-01"},
+    ),
+    "openai": (
+        "/v1/chat/completions",
+        {"model": "gpt-4.1", "messages": [{"role": "user", "content": _PROMPT}]},
+        {"authorization": "Bearer sk-test"},
+    ),
+    "gemini": (
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        {"contents": [{"role": "user", "parts": [{"text": _PROMPT}]}]},
+        {"x-goog-api-key": "AIza-test"},
+    ),
+    "ollama": (
+        "/api/chat",
+        {"model": "llama3.2", "messages": [{"role": "user", "content": _PROMPT}]},
+        {},
+    ),
+}
+PROVIDERS = sorted(_REQUESTS)
+
+Request = tuple[str, dict[str, Any], dict[str, str]]
+
+
+def _request_for(provider: str, *, stream: bool = False) -> Request:
+    path, body, headers = _REQUESTS[provider]
+    if provider != "gemini":
+        return path, {**body, "stream": stream}, headers
+    if stream:
+        path = path.replace(":generateContent", ":streamGenerateContent?alt=sse")
+    return path, body, headers
+
+
+@pytest.fixture
+def request_for() -> Callable[..., Request]:
+    """A valid chat request (path, JSON body, headers) asking "Weather in Oslo?" of each
+    provider family, streamed or not: ``request_for("anthropic", stream=True)``."""
+    return _request_for
+
+
+@pytest.fixture(params=PROVIDERS)
+def provider(request: pytest.FixtureRequest) -> str:
+    """Each provider family in turn."""
+    return str(request.param)
