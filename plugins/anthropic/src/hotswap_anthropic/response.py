@@ -24,7 +24,7 @@ from hotswap.events import (
     UsageUpdate,
 )
 from hotswap.framing import Frame, Framing
-from hotswap.messages import ThinkingPart, ToolCall
+from hotswap.streaming import StreamAssembler
 from hotswap_anthropic.provider import PROVIDER
 
 STOP_REASONS = {
@@ -58,37 +58,19 @@ def usage(reported: Mapping[str, Any], inputs: dict[str, int] | None = None) -> 
 
 
 def parse_message(body: Any) -> Completion | None:
-    """The completion a ``/messages`` body holds; None for an error body sent with a 2xx."""
+    """The completion a ``/messages`` body holds, its content blocks read as a stream's are;
+    None for an error body sent with a 2xx."""
     if body.get("type") == "error":
         return None
-    text: list[str] = []
-    calls: list[ToolCall] = []
-    thinking: list[ThinkingPart] = []
-    for block in body["content"]:
-        kind = block["type"]
-        if kind == "text":
-            text.append(block["text"])
-        elif kind == "tool_use":
-            calls.append(ToolCall(id=block["id"], name=block["name"], arguments=block["input"]))
-        elif kind == "thinking":
-            thinking.append(
-                ThinkingPart(
-                    text=block["thinking"], signature=block["signature"], provider=PROVIDER
-                )
-            )
-        elif kind == "redacted_thinking":
-            thinking.append(ThinkingPart(redacted=block["data"], provider=PROVIDER))
+    blocks = MessageStream()
+    assembler = StreamAssembler()
+    assembler.add(UsageUpdate(usage(body.get("usage") or {})))
+    for index, block in enumerate(body["content"]):
+        for event in blocks.start(index, block):
+            assembler.add(event)
     raw = body.get("stop_reason")
-    return Completion(
-        text="".join(text),
-        tool_calls=tuple(calls),
-        thinking=tuple(thinking),
-        finish_reason=STOP_REASONS.get(raw, FinishReason.OTHER),
-        raw_finish_reason=raw,
-        usage=usage(body.get("usage") or {}),
-        model_id=body.get("model", ""),
-        raw=body,
-    )
+    assembler.add(Finish(STOP_REASONS.get(raw, FinishReason.OTHER), raw, body.get("model")))
+    return assembler.completion(provider=PROVIDER).model_copy(update={"raw": body})
 
 
 class MessageStream:
@@ -110,7 +92,7 @@ class MessageStream:
         if kind == "content_block_delta":
             return self._delta(data["index"], data["delta"])
         if kind == "content_block_start":
-            return self._start(data["index"], data["content_block"])
+            return self.start(data["index"], data["content_block"])
         if kind == "message_start":
             message = data["message"]
             self._model_id = message.get("model")
@@ -132,7 +114,8 @@ class MessageStream:
             return (StreamFailure(data),)
         return ()  # ping, content_block_stop, and event types added later
 
-    def _start(self, index: int, block: dict[str, Any]) -> tuple[StreamEvent, ...]:
+    def start(self, index: int, block: dict[str, Any]) -> tuple[StreamEvent, ...]:
+        """The events a content block carries as it starts (all of it, in a whole message)."""
         kind = block["type"]
         if kind == "tool_use":
             given = json.dumps(block["input"]) if block.get("input") else ""
@@ -144,7 +127,8 @@ class MessageStream:
         number = self._thinking_blocks.setdefault(index, len(self._thinking_blocks))
         if kind == "redacted_thinking":
             return (ThinkingDelta(redacted=block["data"], block=number),)
-        return (ThinkingDelta(block["thinking"], block=number),) if block.get("thinking") else ()
+        text, signature = block.get("thinking", ""), block.get("signature") or None
+        return (ThinkingDelta(text, signature, block=number),) if text or signature else ()
 
     def _delta(self, index: int, delta: dict[str, Any]) -> tuple[StreamEvent, ...]:
         kind = delta["type"]
