@@ -199,8 +199,25 @@ def test_any_401_with_an_oauth_token_configured_explains_the_refusal():
     )
 
 
-def test_the_hook_knows_an_oauth_model_by_its_auth_type(host):
+def test_a_refused_api_key_gets_no_oauth_advice_even_where_a_token_might_be_sent():
+    verdict = classify(response(401, "authentication_error", "invalid x-api-key"), oauth=True)
+
+    assert verdict == ErrorClassification(
+        ErrorKind.AUTH, "invalid x-api-key", code="authentication_error"
+    )
+
+
+@pytest.mark.parametrize(
+    ("auth_type", "kind"),
+    [
+        ("oauth_token", ErrorKind.AUTH),
+        ("pi_auth", ErrorKind.AUTH),
+        ("api_key", ErrorKind.INVALID_REQUEST),
+    ],
+)
+def test_the_hook_knows_a_model_that_may_send_an_oauth_token_by_its_auth_type(
+    host, auth_type, kind
+):
     bare = response(400, "invalid_request_error", "Error")
 
-    assert host.classify_error(model(auth_type="oauth_token"), bare).kind is ErrorKind.AUTH
-    assert host.classify_error(model(auth_type="api_key"), bare).kind is ErrorKind.INVALID_REQUEST
+    assert host.classify_error(model(auth_type=auth_type), bare).kind is kind

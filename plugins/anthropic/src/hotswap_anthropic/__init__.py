@@ -91,4 +91,4 @@ def hotswap_stream_translator(
 def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassification | None:
     if model.provider != PROVIDER:
         return None
-    return classify(failure, oauth=model.auth_type is AuthType.OAUTH_TOKEN)
+    return classify(failure, oauth=model.auth_type in (AuthType.OAUTH_TOKEN, AuthType.PI_AUTH))

@@ -36,7 +36,7 @@ KINDS = {
 SPEND_LIMIT = "enforced_spend_limit_reached"
 _SPENT = re.compile(r"spend(?:ing)? limit|usage limit|credit balance", re.IGNORECASE)
 _TOO_LONG = re.compile(r"prompt is too long|exceed context limit", re.IGNORECASE)
-_OAUTH_REFUSAL = re.compile(r"oauth|only authorized for use with claude code", re.IGNORECASE)
+_OAUTH_REFUSAL = re.compile(r"oauth|bearer|only authorized for use with claude code", re.I)
 OAUTH_ADVICE = (
     "Anthropic refused the Claude subscription (OAuth) token ({message}). Subscription tokens "
     "may not be accepted for direct API use: set ANTHROPIC_API_KEY, or the credential "
@@ -49,8 +49,9 @@ def classify(
 ) -> ErrorClassification | None:
     """The verdict on ``failure``; None for a transport failure (the core knows those).
 
-    :param oauth: whether the model is configured for an OAuth token, so that a bare refusal
-        (Anthropic answers some with just "Error") is explained as one.
+    :param oauth: whether the model may be sending an OAuth token (auth type ``oauth_token``
+        or ``pi_auth``), so that a 401 or a bare 400 "Error" not about ``x-api-key`` is
+        explained as the token's refusal.
     :param now: the current POSIX time, for rate-limit reset timestamps.
     """
     if isinstance(failure, TransportFailure):
@@ -73,8 +74,9 @@ def classify(
         kind = ErrorKind.QUOTA_EXHAUSTED
     elif kind is ErrorKind.INVALID_REQUEST and _TOO_LONG.search(message):
         kind = ErrorKind.CONTEXT_LENGTH
-    # With an OAuth token configured, any 401 and a bare 400 "Error" are the token's refusal.
-    refused = _OAUTH_REFUSAL.search(message) or (oauth and (status == 401 or message == "Error"))
+    refused = _OAUTH_REFUSAL.search(message) or (
+        oauth and "x-api-key" not in message and (status == 401 or message == "Error")
+    )
     if refused and kind in (ErrorKind.AUTH, ErrorKind.INVALID_REQUEST):
         kind, message = ErrorKind.AUTH, OAUTH_ADVICE.format(message=message)
     retry_after = retry_after_seconds(headers, now=now)
