@@ -63,6 +63,24 @@ def test_the_async_context_manager_serves_an_async_client():
     assert count == 5
 
 
+def test_a_hanging_request_does_not_block_the_tests_own_event_loop():
+    async def main():
+        async with Simulator() as simulator, httpx2.AsyncClient(base_url=simulator.url) as client:
+            simulator.script("claude-hangs", [Hang()])
+            hung = {**BODY, "model": "claude-hangs"}
+            timeout = httpx2.Timeout(5.0, read=0.3)
+            waiting = asyncio.create_task(
+                client.post("/v1/messages", json=hung, headers=ANTHROPIC, timeout=timeout)
+            )
+            answered = await client.post("/v1/messages", json=BODY, headers=ANTHROPIC)
+            assert not waiting.done()
+            with pytest.raises(httpx2.ReadTimeout):
+                await waiting
+            return answered.status_code
+
+    assert asyncio.run(main()) == 200
+
+
 def test_a_fixed_port_is_used_and_a_stopped_simulator_can_start_again():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -31,9 +31,12 @@ _START_LIMIT = 10.0
 class Simulator:
     """A local stand-in for the LLM providers that can be told to misbehave.
 
-    >>> with Simulator() as sim:
-    ...     sim.script("claude-sonnet-4-5", [RateLimit(), RateLimit()])
-    ...     # point a client at sim.url: two 429s, then "echo: <prompt>"
+    ::
+
+        with Simulator() as sim:
+            sim.script("claude-sonnet-4-5", [RateLimit(), RateLimit()])
+            ...  # a client aimed at sim.url gets two 429s, then "echo: <last user text>"
+            assert sim.count("claude-sonnet-4-5") == 3
 
     :param host: a loopback address to listen on.
     :param port: the port, or 0 for any free one (read it back from :attr:`url`).
