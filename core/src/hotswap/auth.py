@@ -11,12 +11,18 @@ the provider's plugin describes the refresh and reads the answer as a :class:`To
 from __future__ import annotations
 
 import enum
+import re
 
 from pydantic import BaseModel, ConfigDict
 
 from hotswap.secrets import Secret
 
-__all__ = ["AuthType", "Credential", "CredentialSpec", "TokenGrant"]
+__all__ = ["CREDENTIAL_PART", "AuthType", "Credential", "CredentialSpec", "TokenGrant"]
+
+CREDENTIAL_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+"""One part of a credential reference (its type, instance or field). Each part becomes one
+path component of a credentials tree, so it must not climb out (``..``, ``/``) or hide (a
+leading ``.``)."""
 
 
 class AuthType(str, enum.Enum):

@@ -15,6 +15,7 @@ from types import TracebackType
 import httpx2
 
 from hotswap.completion import Completion
+from hotswap.credentials.refresh import TokenRefresh
 from hotswap.errors import ErrorKind
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange, response_headers
@@ -84,19 +85,37 @@ class Transport:
             self._async_client = httpx2.AsyncClient(follow_redirects=False)
         return self._async_client
 
+    # -- building requests (both clients build them the same, synchronously) ----------------
+
+    def _request(
+        self, client: httpx2.Client | httpx2.AsyncClient, exchange: Exchange
+    ) -> httpx2.Request:
+        return client.build_request(
+            exchange.method,
+            exchange.url,
+            content=exchange.body,
+            headers=exchange.headers,
+            timeout=self.timeouts.for_exchange(exchange),
+        )
+
+    def _refresh_request(
+        self, client: httpx2.Client | httpx2.AsyncClient, refresh: TokenRefresh
+    ) -> httpx2.Request:
+        return client.build_request(
+            refresh.method,
+            refresh.url,
+            content=refresh.body,
+            headers=refresh.headers,
+            timeout=self.timeouts.for_refresh(),
+        )
+
     # -- sync --------------------------------------------------------------------------------
 
     def complete(self, exchange: Exchange) -> Completion:
         """Send a non-streaming exchange and return its completion (or raise its error)."""
         self._refresh(exchange)
         try:
-            response = self.client.request(
-                exchange.method,
-                exchange.url,
-                content=exchange.body,
-                headers=exchange.headers,
-                timeout=self.timeouts.for_exchange(exchange),
-            )
+            response = self.client.send(self._request(self.client, exchange))
         except httpx2.TransportError as exc:
             raise exchange.error(transport_failure(exc)) from None
         return exchange.completion(_described(response, response.content))
@@ -104,13 +123,7 @@ class Transport:
     def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
         """Send a streaming exchange and yield its events as they arrive."""
         self._refresh(exchange)
-        request = self.client.build_request(
-            exchange.method,
-            exchange.url,
-            content=exchange.body,
-            headers=exchange.headers,
-            timeout=self.timeouts.for_exchange(exchange),
-        )
+        request = self._request(self.client, exchange)
         try:
             response = self.client.send(request, stream=True)
         except httpx2.TransportError as exc:
@@ -136,13 +149,7 @@ class Transport:
         if refresh is None:
             return
         try:
-            response = self.client.request(
-                refresh.method,
-                refresh.url,
-                content=refresh.body,
-                headers=refresh.headers,
-                timeout=self.timeouts.for_refresh(),
-            )
+            response = self.client.send(self._refresh_request(self.client, refresh))
         except httpx2.TransportError as exc:
             raise refresh.failed(transport_failure(exc).detail) from None
         exchange.refreshed(_described(response, response.content))
@@ -168,13 +175,7 @@ class Transport:
         """:meth:`complete`, for asyncio."""
         await self._arefresh(exchange)
         try:
-            response = await self.async_client.request(
-                exchange.method,
-                exchange.url,
-                content=exchange.body,
-                headers=exchange.headers,
-                timeout=self.timeouts.for_exchange(exchange),
-            )
+            response = await self.async_client.send(self._request(self.async_client, exchange))
         except httpx2.TransportError as exc:
             raise exchange.error(transport_failure(exc)) from None
         return exchange.completion(_described(response, response.content))
@@ -183,13 +184,7 @@ class Transport:
         """:meth:`stream`, for asyncio."""
         await self._arefresh(exchange)
         client = self.async_client
-        request = client.build_request(
-            exchange.method,
-            exchange.url,
-            content=exchange.body,
-            headers=exchange.headers,
-            timeout=self.timeouts.for_exchange(exchange),
-        )
+        request = self._request(client, exchange)
         try:
             response = await client.send(request, stream=True)
         except httpx2.TransportError as exc:
@@ -221,12 +216,8 @@ class Transport:
         if refresh is None:
             return
         try:
-            response = await self.async_client.request(
-                refresh.method,
-                refresh.url,
-                content=refresh.body,
-                headers=refresh.headers,
-                timeout=self.timeouts.for_refresh(),
+            response = await self.async_client.send(
+                self._refresh_request(self.async_client, refresh)
             )
         except httpx2.TransportError as exc:
             raise refresh.failed(transport_failure(exc).detail) from None

@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hotswap.auth import AuthType
+from hotswap.auth import CREDENTIAL_PART, AuthType
 from hotswap.config.diagnostics import did_you_mean, problem, undefined_model_fix, unknown_key
 from hotswap.errors import ConfigError, ErrorKind
 from hotswap.options import ThinkingLevel
@@ -33,8 +33,6 @@ __all__ = [
 # The same rule plugins' ProviderInfo.name follows, so a configured name can match a plugin's.
 _PROVIDER = re.compile(r"[a-z][a-z0-9_-]*")
 _URL = re.compile(r"https?://\S+")
-# TYPE or TYPE:INSTANCE; each part becomes a directory name, so it cannot climb ("..") or hide.
-_CREDENTIAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*(:[A-Za-z0-9_][A-Za-z0-9_.\-]*)?")
 
 DEFAULT_CONDITIONS = (
     ErrorKind.RATE_LIMITED,
@@ -121,7 +119,8 @@ def _check_base_url(url: str) -> str:
 
 
 def _check_credential(reference: str) -> str:
-    if not _CREDENTIAL.fullmatch(reference):
+    # TYPE or TYPE:INSTANCE, each part a safe directory name.
+    if not all(CREDENTIAL_PART.fullmatch(part) for part in reference.split(":", 1)):
         raise problem(
             "not a credential reference",
             'name a stored credential as TYPE or TYPE:INSTANCE, like "anthropic_key" or '

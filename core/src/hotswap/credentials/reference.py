@@ -7,19 +7,15 @@ provider's :class:`~hotswap.auth.CredentialSpec` (``token`` for every LLM key).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from hotswap.auth import CREDENTIAL_PART
 from hotswap.errors import CredentialError
 
 __all__ = ["DEFAULT_INSTANCE", "CredentialRef"]
 
 DEFAULT_INSTANCE = "default"
-
-# Each part becomes one path component, so it must not be able to climb out of the tree
-# ("..", "/") or hide ("." prefix).
-_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
 @dataclass(frozen=True)
@@ -37,7 +33,7 @@ class CredentialRef:
 
     def __post_init__(self) -> None:
         for what, part in (("type", self.type), ("instance", self.instance), ("field", self.field)):
-            if not _PART.fullmatch(part):
+            if not CREDENTIAL_PART.fullmatch(part):
                 raise CredentialError(
                     f"invalid credential {what} {part!r}: use letters, digits, '_', '-' and '.',"
                     " not starting with '.' or '-'"

@@ -94,12 +94,8 @@ class CallPlan:
         itself when its kind is not a failover condition."""
         self.last_error = error
         self._record(model, Outcome.FAILED, started, error)
-        cooldown = self._settings.cooldown_after(error.kind)
-        if cooldown is not None and self._settings.fails_over_on(error.kind):
-            # The provider's retry-after wins when it asks for longer than our cooldown.
-            wait = max(cooldown, error.retry_after or 0.0)
-            self._breakers.open(model.name, self._clock() + wait, error.kind)
-        elif model.name in self._probing:
+        opened = self._settings.fails_over_on(error.kind) and self._cool(model, error)
+        if not opened and model.name in self._probing:
             self._breakers.close(model.name)  # the probe got an answer, just not a good one
         self._probing.discard(model.name)
         if not self._settings.fails_over_on(error.kind):
@@ -111,10 +107,7 @@ class CallPlan:
         opened as for any failure, but the chain does not move on."""
         self.last_error = error
         self._record(model, Outcome.FAILED, started, error)
-        cooldown = self._settings.cooldown_after(error.kind)
-        if cooldown is not None:
-            until = self._clock() + max(cooldown, error.retry_after or 0.0)
-            self._breakers.open(model.name, until, error.kind)
+        self._cool(model, error)
         self._probing.discard(model.name)
 
     def cancelled(self, model: ModelConfig, started: float) -> None:
@@ -125,6 +118,16 @@ class CallPlan:
         self._record(model, Outcome.CANCELLED, started)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _cool(self, model: ModelConfig, error: ProviderError) -> bool:
+        """Open ``model``'s breaker if ``error`` is a kind that does; say whether it did."""
+        cooldown = self._settings.cooldown_after(error.kind)
+        if cooldown is None:
+            return False
+        # The provider's retry-after wins when it asks for longer than our cooldown.
+        wait = max(cooldown, error.retry_after or 0.0)
+        self._breakers.open(model.name, self._clock() + wait, error.kind)
+        return True
 
     def _skip_cooling(self, model: ModelConfig, now: float) -> None:
         state = self._breakers.state(model.name)
