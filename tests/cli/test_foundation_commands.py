@@ -9,15 +9,15 @@ from typer.testing import CliRunner
 
 from hotswap.cli import app
 
-FAKE_ANTHROPIC = """
+FAKE_ACME = """
 import hotswap
 
 @hotswap.hookimpl
 def hotswap_register_providers(register):
     register(hotswap.ProviderInfo(
-        name="anthropic",
-        base_url="https://api.anthropic.test",
-        auth={"api_key": {"env_vars": ["ANTHROPIC_API_KEY"], "credential": "anthropic_key"}},
+        name="acme",
+        base_url="https://api.acme.test",
+        auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},
     ))
 """
 
@@ -35,36 +35,35 @@ def fresh_host(monkeypatch, tmp_path):
 
 
 def test_plugins_lists_versions_entry_points_providers_and_failures(install_plugin):
-    install_plugin("anthropic", FAKE_ANTHROPIC)
+    install_plugin("acme", FAKE_ACME)
     install_plugin("broken", "raise RuntimeError('boom at import')\n")
 
     result = runner.invoke(app, ["plugins"])
 
     assert result.exit_code == 0
-    assert "anthropic      loaded   hotswap-anthropic 0.1.0" in result.output
-    assert "entry point: hotswap_anthropic  provides: anthropic" in result.output
+    assert "acme           loaded   hotswap-acme 0.1.0" in result.output
+    assert "entry point: hotswap_acme  provides: acme" in result.output
     assert "error: could not be loaded: RuntimeError: boom at import" in result.output
 
 
 def test_plugins_json_is_machine_readable(install_plugin):
-    install_plugin("anthropic", FAKE_ANTHROPIC)
+    install_plugin("acme", FAKE_ACME)
 
     result = runner.invoke(app, ["plugins", "--json"])
 
-    [record] = [r for r in json.loads(result.output) if r["name"] == "anthropic"]
+    [record] = [r for r in json.loads(result.output) if r["name"] == "acme"]
     assert record == {
-        "name": "anthropic",
-        "target": "hotswap_anthropic",
-        "distribution": "hotswap-anthropic",
+        "name": "acme",
+        "target": "hotswap_acme",
+        "distribution": "hotswap-acme",
         "version": "0.1.0",
         "status": "loaded",
         "error": None,
-        "providers": ["anthropic"],
+        "providers": ["acme"],
     }
 
 
-def test_demo_resolves_the_example_chain_against_what_is_installed(install_plugin, monkeypatch):
-    install_plugin("anthropic", FAKE_ANTHROPIC)
+def test_demo_resolves_the_example_chain_against_what_is_installed(monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-demo-key-never-printed")
 
     result = runner.invoke(app, ["demo"])
@@ -79,9 +78,7 @@ def test_demo_resolves_the_example_chain_against_what_is_installed(install_plugi
     assert "demo-key-never-printed" not in result.output
 
 
-def test_demo_says_which_credential_is_missing(install_plugin):
-    install_plugin("anthropic", FAKE_ANTHROPIC)
-
+def test_demo_says_which_credential_is_missing():
     result = runner.invoke(app, ["demo"])
 
     assert "ready except the credential" in result.output

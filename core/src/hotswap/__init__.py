@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     )
     from hotswap.options import CompletionOptions, CompletionRequest, NamedToolChoice, ThinkingLevel
     from hotswap.plugins import PluginHost, default_host
+    from hotswap.provider_plugin import ProviderPlugin
     from hotswap.providers import Capabilities, KnownModel, ProviderInfo
     from hotswap.secrets import Secret
     from hotswap.streaming import StreamAssembler, StreamTranslator
@@ -124,6 +125,7 @@ _EXPORTS: dict[str, str] = {
         "hotswap.options",
     ),
     **dict.fromkeys(("PluginHost", "default_host"), "hotswap.plugins"),
+    "ProviderPlugin": "hotswap.provider_plugin",
     **dict.fromkeys(("Capabilities", "KnownModel", "ProviderInfo"), "hotswap.providers"),
     "Secret": "hotswap.secrets",
     **dict.fromkeys(("StreamAssembler", "StreamTranslator"), "hotswap.streaming"),

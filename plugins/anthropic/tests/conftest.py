@@ -49,7 +49,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def host(home: Path) -> PluginHost:
     """A plugin host holding only this plugin, registered as its entry point would."""
     host = PluginHost(entry_points=[])
-    host.register(hotswap_anthropic, name="anthropic")
+    host.register(hotswap_anthropic.plugin, name="anthropic")
     return host
 
 

@@ -28,7 +28,7 @@ REQUEST = CompletionRequest(
 @pytest.fixture
 def host() -> PluginHost:
     host = PluginHost(entry_points=[])
-    host.register(hotswap_anthropic, name="anthropic")
+    host.register(hotswap_anthropic.plugin, name="anthropic")
     return host
 
 

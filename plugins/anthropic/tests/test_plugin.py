@@ -16,7 +16,7 @@ def test_the_installed_entry_point_provides_anthropic(home):
     [record] = [r for r in host.records() if r.name == "anthropic"]
     assert (record.status, record.target, record.distribution) == (
         "loaded",
-        "hotswap_anthropic",
+        "hotswap_anthropic:plugin",
         "hotswap-anthropic",
     )
     assert (info.display_name, info.base_url) == ("Anthropic", "https://api.anthropic.com/v1")

@@ -290,10 +290,10 @@ def test_every_hook_leaves_other_providers_models_alone():
     request = CompletionRequest(messages=(Message.user("hi"),))
     response = HttpResponse(200, {}, b"{}")
 
-    assert (
-        hotswap_anthropic.hotswap_build_request(model=other, request=request, stream=False) is None
-    )
-    assert hotswap_anthropic.hotswap_parse_response(model=other, response=response) is None
-    assert hotswap_anthropic.hotswap_stream_translator(model=other, request=request) is None
-    assert hotswap_anthropic.hotswap_auth_headers(model=other, credential=None) is None
-    assert hotswap_anthropic.hotswap_classify_error(model=other, failure=response) is None
+    plugin = hotswap_anthropic.plugin
+
+    assert plugin.hotswap_build_request(model=other, request=request, stream=False) is None
+    assert plugin.hotswap_parse_response(model=other, response=response) is None
+    assert plugin.hotswap_stream_translator(model=other, request=request) is None
+    assert plugin.hotswap_auth_headers(model=other, credential=None) is None
+    assert plugin.hotswap_classify_error(model=other, failure=response) is None
