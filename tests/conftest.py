@@ -140,7 +140,12 @@ class Acme:
     def hotswap_build_request(self, model, request, stream):
         if model.provider != "acme":
             return None
-        body = {"model": model.model, "prompt": request.messages[-1].text, "stream": stream}
+        body = {
+            "model": model.model,
+            "prompt": request.messages[-1].text,
+            "messages": [[message.role, message.text] for message in request.messages],
+            "stream": stream,
+        }
         return HttpRequest("POST", "/complete", json=body, stream=stream)
 
     @hotswap.hookimpl

@@ -65,7 +65,14 @@ def test_the_provider_builds_its_request(host):
     built = host.build_request(MODEL, REQUEST, stream=False)
 
     assert built == HttpRequest(
-        "POST", "/complete", json={"model": "acme-1", "prompt": "hi", "stream": False}
+        "POST",
+        "/complete",
+        json={
+            "model": "acme-1",
+            "prompt": "hi",
+            "messages": [["user", "hi"]],
+            "stream": False,
+        },
     )
 
 

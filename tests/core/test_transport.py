@@ -66,7 +66,12 @@ def test_the_request_carries_the_plugins_body_the_users_headers_and_auth(host):
     assert request.headers["authorization"] == "Bearer sk-acme-test-key-0001"
     assert request.headers["x-team"] == "core"
     assert request.headers["content-type"] == "application/json"
-    assert json.loads(request.content) == {"model": "acme-1", "prompt": "hi", "stream": False}
+    assert json.loads(request.content) == {
+        "model": "acme-1",
+        "prompt": "hi",
+        "messages": [["user", "hi"]],
+        "stream": False,
+    }
     assert (completion.text, completion.model, completion.provider) == ("hello", "fast", "acme")
 
 

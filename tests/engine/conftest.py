@@ -42,6 +42,7 @@ class FakeProvider:
 
     scripts: dict[str, list[httpx2.Response | Exception]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    bodies: list[dict] = field(default_factory=list)
 
     def script(self, model_id: str, *responses: httpx2.Response | Exception) -> None:
         self.scripts.setdefault(model_id, []).extend(responses)
@@ -50,6 +51,7 @@ class FakeProvider:
         body = json.loads(request.content)
         model_id = body["model"]
         self.requests.append(model_id)
+        self.bodies.append(body)
         queue = self.scripts.get(model_id)
         if queue:
             item = queue.pop(0)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion, FinishReason, Usage
     from hotswap.config import ChainConfig, Config, FailoverSettings, ModelConfig, load_config
-    from hotswap.engine import FailoverChain, chain
+    from hotswap.engine import FailoverChain, Session, chain
     from hotswap.errors import (
         AuthError,
         ConfigError,
@@ -70,7 +70,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(
         ("AllModelsFailedError", "Attempt", "StreamInterruptedError"), "hotswap.attempts"
     ),
-    **dict.fromkeys(("FailoverChain", "chain"), "hotswap.engine"),
+    **dict.fromkeys(("FailoverChain", "Session", "chain"), "hotswap.engine"),
     **dict.fromkeys(("AuthType", "Credential", "CredentialSpec", "TokenGrant"), "hotswap.auth"),
     **dict.fromkeys(("Completion", "FinishReason", "Usage"), "hotswap.completion"),
     **dict.fromkeys(

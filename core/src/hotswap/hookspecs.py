@@ -40,10 +40,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from hotswap.attempts import Attempt
     from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
+    from hotswap.errors import ErrorClassification, ErrorKind
     from hotswap.http import Failure, HttpRequest, HttpResponse
     from hotswap.options import CompletionRequest
     from hotswap.providers import ProviderInfo
@@ -219,4 +220,68 @@ def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassif
     :param model: the configured model.
     :param failure: an :class:`~hotswap.http.HttpResponse`, a
         :class:`~hotswap.http.TransportFailure` or a :class:`~hotswap.events.StreamFailure`.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Observation
+# -------------------------------------------------------------------------------------------
+# Every implementation is called (none stops the others), synchronously, on the thread or event
+# loop making the request: keep them quick, and hand slow work (a network exporter) to a queue.
+# An observer that raises is logged and ignored: watching a call must never break it. Nothing
+# passed to these hooks holds a secret.
+
+
+@hookspec
+def hotswap_attempt_started(model: ModelConfig, stream: bool) -> None:
+    """A request to ``model`` is about to be sent.
+
+    :param model: the model being tried.
+    :param stream: whether the answer is streamed.
+    """
+
+
+@hookspec
+def hotswap_attempt_failed(model: ModelConfig, attempt: Attempt) -> None:
+    """A try of ``model`` failed, or ``model`` was skipped without a request (cooling down,
+    unable to do what the request needs, too small for it).
+
+    :param model: the model.
+    :param attempt: the record of the try: outcome, error kind, status, message, elapsed time.
+    """
+
+
+@hookspec
+def hotswap_failover(attempt: Attempt, next_model: ModelConfig) -> None:
+    """The chain moves on: ``attempt`` failed or was skipped, and ``next_model`` is tried next.
+
+    :param attempt: the last failed or skipped try before ``next_model``.
+    :param next_model: the model about to be tried.
+    """
+
+
+@hookspec
+def hotswap_breaker_opened(model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None:
+    """``model``'s circuit breaker opened: requests skip it for ``cooldown_s`` seconds.
+
+    :param model: the model now cooling down.
+    :param kind: the failure that opened it.
+    :param cooldown_s: how long it is skipped (the provider's retry-after, when longer than
+        the configured cooldown).
+    """
+
+
+@hookspec
+def hotswap_breaker_closed(model: ModelConfig) -> None:
+    """A model whose breaker was open answered its probe request: it is used normally again.
+
+    :param model: the recovered model.
+    """
+
+
+@hookspec
+def hotswap_completed(completion: Completion) -> None:
+    """A call to a chain produced its answer (for a stream: once the stream has finished).
+
+    :param completion: the answer, with ``model``, ``provider`` and every ``attempts`` record.
     """

@@ -30,10 +30,11 @@ from hotswap.logs import get_logger
 from hotswap.providers import ProviderInfo
 
 if TYPE_CHECKING:
+    from hotswap.attempts import Attempt
     from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
+    from hotswap.errors import ErrorClassification, ErrorKind
     from hotswap.http import Failure, HttpRequest, HttpResponse
     from hotswap.options import CompletionRequest
     from hotswap.streaming import StreamTranslator
@@ -308,6 +309,43 @@ class PluginHost:
             "ErrorClassification",
             self._pm.hook.hotswap_classify_error(model=model, failure=failure),
         )
+
+    # -- observation: every observer is told; one that raises is logged and ignored -----------
+
+    def attempt_started(self, model: ModelConfig, *, stream: bool) -> None:
+        self._observe("hotswap_attempt_started", model=model, stream=stream)
+
+    def attempt_failed(self, model: ModelConfig, attempt: Attempt) -> None:
+        self._observe("hotswap_attempt_failed", model=model, attempt=attempt)
+
+    def failover(self, attempt: Attempt, next_model: ModelConfig) -> None:
+        self._observe("hotswap_failover", attempt=attempt, next_model=next_model)
+
+    def breaker_opened(self, model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None:
+        self._observe("hotswap_breaker_opened", model=model, kind=kind, cooldown_s=cooldown_s)
+
+    def breaker_closed(self, model: ModelConfig) -> None:
+        self._observe("hotswap_breaker_closed", model=model)
+
+    def completed(self, completion: Completion) -> None:
+        self._observe("hotswap_completed", completion=completion)
+
+    def observes(self, hook: str) -> bool:
+        """Whether any plugin implements the observation ``hook`` (so that an event costly to
+        build, such as a stream's assembled completion, is built only for someone)."""
+        self.load()
+        return bool(getattr(self._pm.hook, hook).get_hookimpls())
+
+    def _observe(self, hook: str, **kwargs: Any) -> None:
+        self.load()
+        caller = getattr(self._pm.hook, hook)
+        for impl in caller.get_hookimpls():
+            try:
+                impl.function(*(kwargs[name] for name in impl.argnames))
+            except Exception:  # an observer's bug must not fail the call it watches
+                log.warning(
+                    "hotswap observer %r failed in %s", impl.plugin_name, hook, exc_info=True
+                )
 
     def _unhandled(self, hook: str, model: ModelConfig) -> PluginError:
         provider = self.provider(model.provider)

@@ -8,6 +8,7 @@ from typing import Any
 from hotswap.config import Config, ModelConfig, load_config
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
 from hotswap.engine.failover_chain import AsyncChainStream, ChainStream, FailoverChain
+from hotswap.engine.session import Session
 
 __all__ = [
     "AsyncChainStream",
@@ -15,6 +16,7 @@ __all__ = [
     "ChainStream",
     "FailoverChain",
     "MemoryBreakerStore",
+    "Session",
     "chain",
 ]
 

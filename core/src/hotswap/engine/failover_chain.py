@@ -103,13 +103,14 @@ class FailoverChain:
                 self._sleep(step.seconds)
                 continue
             started = self._clock()
+            self.host.attempt_started(step, stream=False)
             try:
                 completion = self.transport.complete(self._exchange(step, request, stream=False))
             except ProviderError as error:
                 plan.failed(step, error, started)
                 continue
             plan.succeeded(step, started)
-            return completion.model_copy(update={"attempts": tuple(plan.attempts)})
+            return self._answered(completion, plan)
 
     def stream(self, messages: MessagesLike, **options: Any) -> ChainStream:
         """Ask the chain for a streamed answer. A failure before the first content event fails
@@ -128,6 +129,7 @@ class FailoverChain:
                 await self._async_sleep(step.seconds)
                 continue
             started = self._clock()
+            self.host.attempt_started(step, stream=False)
             try:
                 exchange = self._exchange(step, request, stream=False)
                 completion = await self.transport.acomplete(exchange)
@@ -138,7 +140,7 @@ class FailoverChain:
                 plan.cancelled(step, started)
                 raise
             plan.succeeded(step, started)
-            return completion.model_copy(update={"attempts": tuple(plan.attempts)})
+            return self._answered(completion, plan)
 
     def astream(self, messages: MessagesLike, **options: Any) -> AsyncChainStream:
         """:meth:`stream`, for asyncio."""
@@ -147,7 +149,14 @@ class FailoverChain:
     # -- shared ------------------------------------------------------------------------------
 
     def _plan(self) -> CallPlan:
-        return CallPlan(self.models, self.settings, self.breakers, self._clock, self._rng)
+        return CallPlan(
+            self.models, self.settings, self.breakers, self._clock, self._rng, self.host
+        )
+
+    def _answered(self, completion: Completion, plan: CallPlan) -> Completion:
+        completion = completion.model_copy(update={"attempts": tuple(plan.attempts)})
+        self.host.completed(completion)
+        return completion
 
     def _exchange(
         self, model: ModelConfig, request: CompletionRequest, *, stream: bool
@@ -203,6 +212,11 @@ class _StreamRun:
         self.pending = []
         self.plan.failed(model, error, started)
 
+    def succeeded(self, model: ModelConfig, started: float) -> None:
+        self.plan.succeeded(model, started)
+        if self.chain.host.observes("hotswap_completed"):
+            self.chain.host.completed(self.completion())
+
     def completion(self) -> Completion:
         """The answer the stream added up to (once it has finished)."""
         model = self.model
@@ -230,6 +244,11 @@ class ChainStream:
     def attempts(self) -> list[Attempt]:
         return self._run.attempts
 
+    @property
+    def text(self) -> str:
+        """The text passed on so far."""
+        return self._run.assembler.text
+
     def completion(self) -> Completion:
         return self._run.completion()
 
@@ -251,6 +270,7 @@ class ChainStream:
                 continue
             started = chain._clock()
             run.model = step
+            chain.host.attempt_started(step, stream=True)
             try:
                 exchange = chain._exchange(step, run.request, stream=True)
                 for event in chain.transport.stream(exchange):
@@ -262,7 +282,7 @@ class ChainStream:
             except GeneratorExit:
                 run.plan.cancelled(step, started)
                 raise
-            run.plan.succeeded(step, started)
+            run.succeeded(step, started)
             return
 
 
@@ -280,6 +300,11 @@ class AsyncChainStream:
     @property
     def attempts(self) -> list[Attempt]:
         return self._run.attempts
+
+    @property
+    def text(self) -> str:
+        """The text passed on so far."""
+        return self._run.assembler.text
 
     def completion(self) -> Completion:
         return self._run.completion()
@@ -302,6 +327,7 @@ class AsyncChainStream:
                 continue
             started = chain._clock()
             run.model = step
+            chain.host.attempt_started(step, stream=True)
             try:
                 exchange = chain._exchange(step, run.request, stream=True)
                 async for event in chain.transport.astream(exchange):
@@ -315,7 +341,7 @@ class AsyncChainStream:
             except (GeneratorExit, asyncio.CancelledError):
                 run.plan.cancelled(step, started)
                 raise
-            run.plan.succeeded(step, started)
+            run.succeeded(step, started)
             return
 
 

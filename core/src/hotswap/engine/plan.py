@@ -11,17 +11,17 @@ import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.engine.breaker import BreakerStore, BreakerVerdict
-from hotswap.errors import ProviderError
+from hotswap.errors import ErrorKind, ProviderError
 from hotswap.logs import get_logger
 
 if TYPE_CHECKING:
     from hotswap.config import FailoverSettings, ModelConfig
 
-__all__ = ["CallPlan", "Wait"]
+__all__ = ["CallPlan", "PlanObserver", "Wait"]
 
 log = get_logger("hotswap.engine")
 
@@ -33,6 +33,15 @@ class Wait:
     seconds: float
 
 
+class PlanObserver(Protocol):
+    """Who hears of the plan's decisions (the plugin host, which tells every observer hook)."""
+
+    def attempt_failed(self, model: ModelConfig, attempt: Attempt) -> None: ...
+    def failover(self, attempt: Attempt, next_model: ModelConfig) -> None: ...
+    def breaker_opened(self, model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None: ...
+    def breaker_closed(self, model: ModelConfig) -> None: ...
+
+
 class CallPlan:
     """The state of one call: which models are left this round, what each try did.
 
@@ -41,6 +50,7 @@ class CallPlan:
     :param breakers: the breaker store shared by every call.
     :param clock: monotonic seconds (injectable, so tests never sleep).
     :param rng: jitter source.
+    :param observer: told of failures, failovers and breakers as they happen.
     """
 
     def __init__(
@@ -50,14 +60,17 @@ class CallPlan:
         breakers: BreakerStore,
         clock: Callable[[], float],
         rng: random.Random,
+        observer: PlanObserver | None = None,
     ) -> None:
         self._models = tuple(models)
         self._settings = settings
         self._breakers = breakers
         self._clock = clock
         self._rng = rng
+        self._observer = observer
         self._queue = deque(self._models)
         self._probing: set[str] = set()
+        self._moving_on_from: Attempt | None = None
         self.round = 0
         self.attempts: list[Attempt] = []
         self.last_error: ProviderError | None = None
@@ -76,6 +89,9 @@ class CallPlan:
                 continue
             if verdict is BreakerVerdict.PROBE:
                 self._probing.add(model.name)
+            if self._moving_on_from is not None and self._observer is not None:
+                self._observer.failover(self._moving_on_from, model)
+            self._moving_on_from = None
             return model
         if self.round >= self._settings.max_retries:
             raise AllModelsFailedError(self.attempts, self.last_error)
@@ -85,21 +101,25 @@ class CallPlan:
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         """``model`` answered."""
+        was_open = self._breakers.state(model.name) is not None
         self._breakers.close(model.name)
         self._probing.discard(model.name)
         self._record(model, Outcome.OK, started)
+        if was_open and self._observer is not None:
+            self._observer.breaker_closed(model)
 
     def failed(self, model: ModelConfig, error: ProviderError, started: float) -> None:
         """``model`` failed with ``error``. Returns if the chain moves on; raises ``error``
         itself when its kind is not a failover condition."""
         self.last_error = error
-        self._record(model, Outcome.FAILED, started, error)
+        attempt = self._record(model, Outcome.FAILED, started, error)
         opened = self._settings.fails_over_on(error.kind) and self._cool(model, error)
         if not opened and model.name in self._probing:
             self._breakers.close(model.name)  # the probe got an answer, just not a good one
         self._probing.discard(model.name)
         if not self._settings.fails_over_on(error.kind):
             raise error
+        self._moving_on_from = attempt
         log.info("failover from %s after %s: %s", model.name, error.kind, error.provider_message)
 
     def interrupted(self, model: ModelConfig, error: ProviderError, started: float) -> None:
@@ -127,23 +147,32 @@ class CallPlan:
         # The provider's retry-after wins when it asks for longer than our cooldown.
         wait = max(cooldown, error.retry_after or 0.0)
         self._breakers.open(model.name, self._clock() + wait, error.kind)
+        log.info("%s cooling down for %.1f s after %s", model.name, wait, error.kind)
+        if self._observer is not None:
+            self._observer.breaker_opened(model, error.kind, wait)
         return True
 
     def _skip_cooling(self, model: ModelConfig, now: float) -> None:
         state = self._breakers.state(model.name)
         until = f" for {max(state.until - now, 0):.1f} s more" if state else ""
         reason = f" after {state.kind}" if state else ""
-        self.attempts.append(
-            Attempt(
-                model=model.name,
-                provider=model.provider,
-                model_id=model.model,
-                outcome=Outcome.SKIPPED,
-                kind=state.kind if state else None,
-                message=f"cooling down{until}{reason}",
-                round=self.round,
-            )
+        self.skipped(model, f"cooling down{until}{reason}", state.kind if state else None)
+
+    def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
+        """``model`` was passed over without a request, for the reason ``why``."""
+        attempt = Attempt(
+            model=model.name,
+            provider=model.provider,
+            model_id=model.model,
+            outcome=Outcome.SKIPPED,
+            kind=kind,
+            message=why,
+            round=self.round,
         )
+        self.attempts.append(attempt)
+        self._moving_on_from = attempt
+        if self._observer is not None:
+            self._observer.attempt_failed(model, attempt)
 
     def _backoff(self, now: float) -> float:
         base = self._settings.retry_delay_ms / 1000.0 * 2.0 ** (self.round - 1)
@@ -161,17 +190,19 @@ class CallPlan:
         outcome: Outcome,
         started: float,
         error: ProviderError | None = None,
-    ) -> None:
-        self.attempts.append(
-            Attempt(
-                model=model.name,
-                provider=model.provider,
-                model_id=model.model,
-                outcome=outcome,
-                kind=error.kind if error else None,
-                status=error.status if error else None,
-                message=error.provider_message if error else None,
-                elapsed_ms=(self._clock() - started) * 1000.0,
-                round=self.round,
-            )
+    ) -> Attempt:
+        attempt = Attempt(
+            model=model.name,
+            provider=model.provider,
+            model_id=model.model,
+            outcome=outcome,
+            kind=error.kind if error else None,
+            status=error.status if error else None,
+            message=error.provider_message if error else None,
+            elapsed_ms=(self._clock() - started) * 1000.0,
+            round=self.round,
         )
+        self.attempts.append(attempt)
+        if outcome is Outcome.FAILED and self._observer is not None:
+            self._observer.attempt_failed(model, attempt)
+        return attempt

@@ -1,0 +1,226 @@
+"""A conversation: the message history, and the chain that answers it, switchable mid-way.
+
+A :class:`Session` lets an application escalate from a cheap model to a strong one for a hard
+turn and back again without losing the conversation: every answer, whichever model gave it,
+is kept in the history that the next model sees. Thinking blocks travel with their turn; each
+plugin passes back what its provider can read and drops the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any
+
+from hotswap.engine.failover_chain import FailoverChain
+from hotswap.messages import ImagePart, Message, TextPart
+
+if TYPE_CHECKING:
+    from hotswap.attempts import Attempt
+    from hotswap.completion import Completion
+    from hotswap.config import Config, ModelConfig
+    from hotswap.engine.failover_chain import AsyncChainStream, ChainStream
+    from hotswap.events import StreamEvent
+
+__all__ = ["Session"]
+
+ChainSpec = FailoverChain | str | Sequence["str | ModelConfig"]
+Turn = str | Message | Sequence[str | TextPart | ImagePart]
+
+
+class Session:
+    """A conversation with a chain.
+
+    :param chain: what answers: a :class:`FailoverChain`, or anything :func:`hotswap.chain`
+        accepts (a chain, agent or model name, or a list of models).
+    :param config: the configuration names are looked up in (default: the one found on disk).
+    :param system: a system prompt, kept as the first message.
+    :param messages: earlier history to continue from.
+    :param options: defaults for every turn (``max_tokens``, ``temperature``, ``tools``...);
+        a turn's own options override them.
+    """
+
+    def __init__(
+        self,
+        chain: ChainSpec,
+        *,
+        config: Config | None = None,
+        system: str | None = None,
+        messages: Iterable[Message] = (),
+        **options: Any,
+    ) -> None:
+        self._config = config
+        self.chain = chain if isinstance(chain, FailoverChain) else self._build(chain, None)
+        self._history: list[Message] = [Message.system(system)] if system else []
+        self._history.extend(messages)
+        self.options = options
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """The conversation so far."""
+        return tuple(self._history)
+
+    def switch(self, chain: ChainSpec) -> FailoverChain:
+        """Answer later turns with ``chain`` instead; the history stays. A name or list is
+        resolved in this session's config, and shares the current chain's connections."""
+        if isinstance(chain, FailoverChain):
+            self.chain = chain
+        else:
+            self.chain = self._build(chain, self.chain)
+        return self.chain
+
+    def add(self, *messages: Message) -> None:
+        """Append messages yourself: tool results, or turns from elsewhere."""
+        self._history.extend(messages)
+
+    # -- turns -------------------------------------------------------------------------------
+
+    def ask(self, turn: Turn | None = None, **options: Any) -> Completion:
+        """Send ``turn`` (a user message; None to answer the history as it stands, after tool
+        results) and keep the answer. On a failure the history is left as it was."""
+        asked = self._asked(turn)
+        completion = self.chain.complete([*self._history, *asked], **self._options(options))
+        self._history.extend([*asked, completion.to_message()])
+        return completion
+
+    async def aask(self, turn: Turn | None = None, **options: Any) -> Completion:
+        """:meth:`ask`, for asyncio."""
+        asked = self._asked(turn)
+        completion = await self.chain.acomplete([*self._history, *asked], **self._options(options))
+        self._history.extend([*asked, completion.to_message()])
+        return completion
+
+    def stream(self, turn: Turn | None = None, **options: Any) -> SessionStream:
+        """Send ``turn`` and stream the answer, kept in the history once it has finished. If
+        the stream is closed early (the user stopped it), the part shown is kept; if it
+        fails, the history is left as it was."""
+        asked = self._asked(turn)
+        stream = self.chain.stream([*self._history, *asked], **self._options(options))
+        return SessionStream(stream, lambda answer: self._history.extend([*asked, answer]))
+
+    def astream(self, turn: Turn | None = None, **options: Any) -> AsyncSessionStream:
+        """:meth:`stream`, for asyncio."""
+        asked = self._asked(turn)
+        stream = self.chain.astream([*self._history, *asked], **self._options(options))
+        return AsyncSessionStream(stream, lambda answer: self._history.extend([*asked, answer]))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _asked(self, turn: Turn | None) -> list[Message]:
+        if turn is None:
+            return []
+        if isinstance(turn, Message):
+            return [turn]
+        if isinstance(turn, str):
+            return [Message.user(turn)]
+        return [Message.user(*turn)]
+
+    def _options(self, options: dict[str, Any]) -> dict[str, Any]:
+        return {**self.options, **options}
+
+    def _build(
+        self, spec: str | Sequence[str | ModelConfig], like: FailoverChain | None
+    ) -> FailoverChain:
+        from hotswap.engine import chain
+
+        shared: dict[str, Any] = {}
+        if like is not None:
+            shared = {"host": like.host, "transport": like.transport, "breakers": like.breakers}
+        return chain(spec, config=self._config, **shared)
+
+
+class SessionStream:
+    """A session turn's stream: iterate it for events; the answer joins the history when it
+    ends. ``model``, ``attempts`` and :meth:`completion` are those of the chain's stream."""
+
+    def __init__(self, stream: ChainStream, keep: Callable[[Message], None]) -> None:
+        self._stream = stream
+        self._keep = keep
+        self._events = self._generate()
+
+    @property
+    def model(self) -> ModelConfig | None:
+        return self._stream.model
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self._stream.attempts
+
+    def completion(self) -> Completion:
+        return self._stream.completion()
+
+    def __iter__(self) -> Iterator[StreamEvent]:
+        return self._events
+
+    def __next__(self) -> StreamEvent:
+        return next(self._events)
+
+    def close(self) -> None:
+        self._events.close()
+
+    def _generate(self) -> Generator[StreamEvent, None, None]:
+        try:
+            yield from self._stream
+        except GeneratorExit:
+            self._stream.close()
+            self._keep_partial()
+            raise
+        self._keep(self._stream.completion().to_message())
+
+    def _keep_partial(self) -> None:
+        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
+        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
+        if self._stream.text:
+            self._keep(Message.assistant(self._stream.text))
+
+
+class AsyncSessionStream:
+    """:class:`SessionStream`, for asyncio."""
+
+    def __init__(self, stream: AsyncChainStream, keep: Callable[[Message], None]) -> None:
+        self._stream = stream
+        self._keep = keep
+        self._events = self._generate()
+
+    @property
+    def model(self) -> ModelConfig | None:
+        return self._stream.model
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self._stream.attempts
+
+    def completion(self) -> Completion:
+        return self._stream.completion()
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._events
+
+    async def __anext__(self) -> StreamEvent:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        await self._events.aclose()
+
+    async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
+        try:
+            async for event in self._stream:
+                yield event
+        except GeneratorExit:
+            await self._stream.aclose()
+            self._keep_partial()
+            raise
+        self._keep(self._stream.completion().to_message())
+
+    def _keep_partial(self) -> None:
+        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
+        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
+        if self._stream.text:
+            self._keep(Message.assistant(self._stream.text))
