@@ -3,6 +3,8 @@ the OpenAI dialect, checked here only for the path."""
 
 from __future__ import annotations
 
+import pytest
+
 from hotswap.testing import ContentFilter, ContextTooLong, Reply, ToolCall
 
 BODY = {"model": "llama3.2", "messages": [{"role": "user", "content": "Weather in Oslo?"}]}
@@ -128,3 +130,55 @@ def test_the_openai_form_is_served_under_v1(client):
     response = client.post("/v1/chat/completions", json=body, headers=headers)
 
     assert response.json()["choices"][0]["message"]["content"] == "echo: Weather in Oslo?"
+
+
+# -- the models it has pulled -------------------------------------------------------------------
+
+
+def test_a_model_that_is_not_pulled_is_404_try_pulling_it_first(simulator, client):
+    simulator.serve_models("ollama", "qwen3:8b")
+
+    response = client.post("/api/chat", json=BODY)
+
+    assert (response.status_code, response.json()) == (
+        404,
+        {"error": 'model "llama3.2" not found, try pulling it first'},
+    )
+    assert simulator.count("llama3.2") == 1
+
+
+def test_a_name_without_a_tag_means_latest(simulator, client):
+    simulator.serve_models("ollama", "llama3.2:latest")
+
+    assert client.post("/api/chat", json={**BODY, "stream": False}).status_code == 200
+
+
+def test_api_tags_lists_the_pulled_models_with_their_tags(simulator, client):
+    simulator.serve_models("ollama", "qwen3:8b", "llama3.2")
+
+    response = client.get("/api/tags")
+
+    assert response.status_code == 200
+    models = response.json()["models"]
+    assert [(m["name"], m["model"]) for m in models] == [
+        ("llama3.2:latest", "llama3.2:latest"),
+        ("qwen3:8b", "qwen3:8b"),
+    ]
+    assert models[1]["details"]["family"] == "qwen"
+    assert len(models[1]["digest"]) == 64
+
+
+def test_api_tags_lists_nothing_until_models_are_named(client):
+    assert client.get("/api/tags").json() == {"models": []}
+
+
+def test_only_gemini_and_ollama_can_refuse_a_model(simulator):
+    with pytest.raises(ValueError, match="cannot refuse anthropic models yet; it can for gemini"):
+        simulator.serve_models("anthropic", "claude-sonnet-4-5")
+
+
+def test_reset_serves_every_model_again(simulator, client):
+    simulator.serve_models("ollama", "qwen3:8b")
+    simulator.reset()
+
+    assert client.post("/api/chat", json={**BODY, "stream": False}).status_code == 200

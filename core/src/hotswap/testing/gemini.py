@@ -4,9 +4,19 @@
 The key comes in ``x-goog-api-key`` or ``?key=``: none is refused with 403
 ``PERMISSION_DENIED`` (Google's "unregistered callers" answer), a wrong one with 400
 ``INVALID_ARGUMENT`` / ``API_KEY_INVALID``. ``contents`` is required. Streams are data-only SSE
-with no end marker: the last event carries ``finishReason`` and the usage. Thought parts are
-sent when ``generationConfig.thinkingConfig.includeThoughts`` is set. A stream asked for
-without ``alt=sse`` (a JSON array) is refused: every Gemini SDK asks for SSE.
+with no end marker: the last event carries ``finishReason`` and the usage; each function call
+comes whole, in an event of its own. Thought parts are sent when
+``generationConfig.thinkingConfig.includeThoughts`` is set. A stream asked for without
+``alt=sse`` (a JSON array) is refused: every Gemini SDK asks for SSE.
+
+The thinking rules are checked as Gemini checks them (:mod:`hotswap.testing.gemini_rules`):
+``thinkingLevel`` only on Gemini 3 models and only the levels each accepts, ``thinkingBudget``
+within each 2.5 model's range, never both. Gemini 3 models sign their answers
+(``thoughtSignature`` on the first function call, else on the last part) and refuse a
+function call in the current turn that comes back unsigned.
+
+Once ``Simulator.serve_models("gemini", …)`` names the models, any other is a 404
+``NOT_FOUND``, and ``GET /v1beta/models`` lists them.
 """
 
 from __future__ import annotations
@@ -22,6 +32,13 @@ from hotswap.testing.faults import (
     RateLimit,
     ServerFault,
     Unauthorized,
+)
+from hotswap.testing.gemini_rules import (
+    describe_model,
+    generation,
+    signature_for,
+    signature_refusal,
+    thinking_refusal,
 )
 from hotswap.testing.replies import Answer, Finish
 from hotswap.testing.wire import (
@@ -99,6 +116,11 @@ class Gemini(Dialect):
         config = config if isinstance(config, dict) else {}
         thinking = config.get("thinkingConfig")
         limit = config.get("maxOutputTokens")
+        refusal = thinking_refusal(model or "", thinking) or signature_refusal(
+            model or "", contents
+        )
+        if refusal is not None:
+            return _error(400, "INVALID_ARGUMENT", refusal)
         return ChatRequest(
             model=model or "",
             stream=stream,
@@ -116,6 +138,7 @@ class Gemini(Dialect):
         if answer.text:
             parts.append({"text": answer.text})
         parts.extend(_function_calls(answer))
+        _sign(request, parts)
         return json_response(200, _response(request, answer, parts), content_type=_JSON)
 
     def stream(self, request: ChatRequest, answer: Answer) -> StreamBody:
@@ -123,10 +146,10 @@ class Gemini(Dialect):
             [{"text": piece, "thought": True}] for piece in answer.thinking_pieces
         ]
         groups.extend([{"text": piece}] for piece in answer.text_pieces)
-        if answer.tool_calls:
-            groups.append(_function_calls(answer))
+        groups.extend([call] for call in _function_calls(answer))
         if not groups:
             groups.append([{"text": ""}])
+        _sign(request, [part for group in groups for part in group])
         frames = [sse(_chunk(request, parts), end=b"\r\n\r\n") for parts in groups[:-1]]
         final = _response(request, answer, groups[-1])
         frames.append(sse(final, end=b"\r\n\r\n"))
@@ -142,6 +165,20 @@ class Gemini(Dialect):
     def unsupported(self, what: str, request: ChatRequest) -> Outgoing:
         message = f"hotswap simulator: Gemini has no form for {what}; the script asked for one"
         return _error(500, "INTERNAL", message)
+
+    def refuse_model(self, request: ChatRequest, served: frozenset[str]) -> Outgoing | None:
+        if request.model in served:
+            return None
+        message = (
+            f"models/{request.model} is not found for API version v1beta, or is not supported "
+            "for generateContent. Call ListModels to see the list of available models and "
+            "their supported methods."
+        )
+        return _error(404, "NOT_FOUND", message)
+
+    def list_models(self, incoming: Incoming, served: frozenset[str] | None) -> Outgoing:
+        models = [describe_model(name) for name in sorted(served or ())]
+        return json_response(200, {"models": models}, content_type=_JSON)
 
 
 _Status = tuple[int, str, str, list[dict[str, Any]]]
@@ -221,6 +258,15 @@ def _function_calls(answer: Answer) -> list[dict[str, Any]]:
         {"functionCall": {"name": call.name, "args": dict(call.arguments)}}
         for call in answer.tool_calls
     ]
+
+
+def _sign(request: ChatRequest, parts: list[dict[str, Any]]) -> None:
+    """Sign ``parts`` as a Gemini 3 model does: the first function call, else the last part."""
+    if generation(request.model) < 3 or not parts:
+        return
+    calls = [part for part in parts if "functionCall" in part]
+    signed = calls[0] if calls else parts[-1]
+    signed["thoughtSignature"] = signature_for(request.ordinal)
 
 
 def _chunk(request: ChatRequest, parts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,10 +7,16 @@ word, tool calls whole in one line, and a last line with ``"done": true``, ``don
 the counts. Thinking comes back in ``message.thinking`` when ``think`` is set. Every error is
 ``{"error": "<message>"}``. Ollama has no content filter, no quota and no context-length error
 (it truncates silently), so scripts asking for those get the simulator's "no form" 500.
+
+Once ``Simulator.serve_models("ollama", …)`` names the models that are pulled, a chat naming
+any other is refused as Ollama refuses it (404, "try pulling it first"), and ``GET /api/tags``
+lists them; a name without a tag means ``:latest``, as in Ollama.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -109,6 +115,15 @@ class Ollama(Dialect):
     def unsupported(self, what: str, request: ChatRequest) -> Outgoing:
         return _error(500, _no_form(what))
 
+    def refuse_model(self, request: ChatRequest, served: frozenset[str]) -> Outgoing | None:
+        if _tagged(request.model) in {_tagged(name) for name in served}:
+            return None
+        return _error(404, f'model "{request.model}" not found, try pulling it first')
+
+    def list_models(self, incoming: Incoming, served: frozenset[str] | None) -> Outgoing:
+        models = [_tag_entry(name) for name in sorted({_tagged(n) for n in served or ()})]
+        return json_response(200, {"models": models}, content_type=_JSON)
+
 
 def _describe(fault: ErrorFault) -> tuple[int, str] | None:
     """Status and message for an error fault, or None for one Ollama never reports."""
@@ -123,6 +138,35 @@ def _describe(fault: ErrorFault) -> tuple[int, str] | None:
     if isinstance(fault, Forbidden):
         return 403, "forbidden"
     return None
+
+
+def _tagged(name: str) -> str:
+    """A model name with its tag: ``llama3.2`` is ``llama3.2:latest``."""
+    return name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
+
+
+_FAMILY = re.compile(r"[a-z]+")
+
+
+def _tag_entry(name: str) -> dict[str, Any]:
+    """One model as ``/api/tags`` describes it, with made-up but deterministic details."""
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    family = _FAMILY.match(name.rsplit("/", 1)[-1])
+    return {
+        "name": name,
+        "model": name,
+        "modified_at": "2025-01-01T00:00:00Z",
+        "size": 1_000_000_000 + int(digest[:6], 16),
+        "digest": digest,
+        "details": {
+            "parent_model": "",
+            "format": "gguf",
+            "family": family.group(0) if family else "unknown",
+            "families": [family.group(0) if family else "unknown"],
+            "parameter_size": "8B",
+            "quantization_level": "Q4_K_M",
+        },
+    }
 
 
 def _no_form(what: str) -> str:

@@ -10,6 +10,8 @@ The paths are the providers' own, so a client needs only its base URL pointed at
 ``POST /v1beta/models/{model}:generateContent``        Gemini (also ``/v1/…`` and
 ``POST /v1beta/models/{model}:streamGenerateContent``  ``:streamGenerateContent?alt=sse``)
 ``POST /api/chat``                                     Ollama native
+``GET /api/tags``                                      Ollama's local models
+``GET /v1beta/models``                                 Gemini's models
 =====================================================  ===========================================
 """
 
@@ -28,12 +30,18 @@ __all__ = ["DIALECTS", "not_found", "route"]
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (Anthropic(), OpenAI(), Gemini(), Ollama())}
 """Every wire format, by provider family name."""
 
+_LISTINGS = {"/api/tags": "ollama", "/v1beta/models": "gemini"}
+"""The ``GET`` paths that list a provider's models, and whose they are."""
+
 _GEMINI = re.compile(r"/(?:v1beta|v1alpha|v1)/models/([^/:]+):(?:streamG|g)enerateContent")
 
 
 def route(method: str, path: str) -> tuple[Dialect, str | None] | None:
     """The dialect serving ``path`` and the model the path names (Gemini's), or None when the
-    simulator serves nothing there."""
+    simulator serves nothing there. A ``GET`` is a model listing."""
+    if method == "GET":
+        listing = _LISTINGS.get(path)
+        return None if listing is None else (DIALECTS[listing], None)
     if method != "POST":
         return None
     if path == "/v1/messages":
@@ -54,6 +62,6 @@ def not_found(method: str, path: str) -> Outgoing:
         f"hotswap simulator: nothing is served at {method} {path}. It serves POST /v1/messages "
         "(Anthropic), POST <prefix>/chat/completions (OpenAI-compatible), POST "
         "/v1beta/models/<model>:generateContent and :streamGenerateContent?alt=sse (Gemini), "
-        "and POST /api/chat (Ollama).\n"
+        "POST /api/chat (Ollama), and the model lists GET /api/tags and GET /v1beta/models.\n"
     )
     return Outgoing(404, text.encode(), "text/plain; charset=utf-8")

@@ -141,6 +141,13 @@ class Simulator:
         key is accepted (and Ollama needs none)."""
         self._planner.accept_keys(provider, frozenset(keys))
 
+    def serve_models(self, provider: str, *models: str) -> None:
+        """Have ``provider`` (``gemini`` or ``ollama``) serve only ``models``: a request naming
+        any other gets that provider's not-found answer (Ollama's "try pulling it first"), and
+        its model listing (``GET /api/tags``, ``GET /v1beta/models``) shows them. By default
+        every model is served and the listings are empty."""
+        self._planner.serve_models(provider, frozenset(models))
+
     def load_scripts(self, path: str | Path) -> None:
         """Set the scripts and accepted keys a TOML script file holds (the format of
         ``hotswap simulate --faults``, described in :mod:`hotswap.cli.simulate`).
@@ -157,7 +164,7 @@ class Simulator:
             self.script(model, script)
 
     def reset(self) -> None:
-        """Forget every script, accepted key and recorded request."""
+        """Forget every script, accepted key, served model and recorded request."""
         self._planner.clear()
 
     # -- recorded requests ----------------------------------------------------------------------

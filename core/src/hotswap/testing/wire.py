@@ -172,6 +172,23 @@ class Dialect(ABC):
         (say, a content filter on Ollama): a script asked for something the provider never does.
         """
 
+    # -- the models a provider has (``Simulator.serve_models``), for dialects that say so ----
+
+    def refuse_model(self, request: ChatRequest, served: frozenset[str]) -> Outgoing | None:
+        """The provider's not-found answer when ``request`` names a model outside ``served``,
+        or None when it names one of them."""
+        raise NotImplementedError(f"the simulator has no not-found answer for {self.name} yet")
+
+    def list_models(self, incoming: Incoming, served: frozenset[str] | None) -> Outgoing:
+        """The provider's answer to its model-listing request (a ``GET``): the ``served``
+        models, or none when :meth:`Simulator.serve_models` named none."""
+        raise NotImplementedError(f"the simulator lists no models for {self.name} yet")
+
+    @classmethod
+    def knows_models(cls) -> bool:
+        """Whether this dialect can refuse a model it does not serve."""
+        return cls.refuse_model is not Dialect.refuse_model
+
 
 # -- helpers every dialect uses ---------------------------------------------------------------
 
