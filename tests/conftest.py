@@ -14,6 +14,7 @@ import pytest
 
 import hotswap
 from hotswap import (
+    Capabilities,
     Completion,
     ErrorClassification,
     ErrorKind,
@@ -21,6 +22,7 @@ from hotswap import (
     FinishReason,
     HttpRequest,
     HttpResponse,
+    KnownModel,
     PluginHost,
     ProviderInfo,
     StreamFailure,
@@ -127,6 +129,17 @@ class Acme:
                 name="acme",
                 base_url="https://api.acme.test/v1",
                 auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},
+                capabilities=Capabilities(thinking=True, vision=True),
+                models=(
+                    KnownModel(id="acme-1", context_window=8_000),
+                    KnownModel(id="acme-2", context_window=8_000),
+                    KnownModel(id="acme-3", context_window=200_000),
+                    KnownModel(
+                        id="acme-mini",
+                        context_window=4_000,
+                        capabilities=Capabilities(tools=False, thinking=False, vision=False),
+                    ),
+                ),
             )
         )
 

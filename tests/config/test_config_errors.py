@@ -73,7 +73,9 @@ def test_unknown_failover_key_lists_the_failover_keys(write_file: WriteFile) -> 
     assert error.key == "failover.retries"
     assert error.fix == (
         "allowed keys: conditions, cooldown_s, max_retries, retry_delay_ms, breaker_kinds, "
-        "cooldowns. Did you mean 'max_retries'?"
+        "cooldowns, same_model_retries, wait_retry_after_s, stream_recovery, "
+        "connect_timeout_s, first_event_timeout_s, idle_timeout_s, attempt_timeout_s, "
+        "deadline_s. Did you mean 'max_retries'?"
     )
 
 

@@ -227,3 +227,13 @@ def test_async_stream_cut_short_is_a_connection_error(host):
 
     with pytest.raises(ConnectionFailedError):
         asyncio.run(run())
+
+
+def test_a_thinking_level_is_dropped_for_a_model_without_reasoning(host, caplog):
+    mini = MODEL.model_copy(update={"name": "mini", "model": "acme-mini", "thinking_level": "high"})
+
+    with caplog.at_level("DEBUG", logger="hotswap"):
+        exchange = Exchange(host, mini, REQUEST, stream=False)
+
+    assert exchange.request.options.thinking_level is None
+    assert "thinking_level high dropped: mini has no reasoning control" in caplog.text

@@ -63,13 +63,22 @@ class AllModelsFailedError(HotswapError):
 
     :ivar attempts: every try, in order.
     :ivar last_error: the last provider error seen, if any request was sent.
+    :ivar reason: why the chain stopped before ``max_retries`` rounds, if it did (the call's
+        deadline, or no model able to serve the request).
     """
 
-    def __init__(self, attempts: list[Attempt], last_error: ProviderError | None) -> None:
+    def __init__(
+        self,
+        attempts: list[Attempt],
+        last_error: ProviderError | None,
+        reason: str | None = None,
+    ) -> None:
         self.attempts = attempts
         self.last_error = last_error
+        self.reason = reason
         lines = "\n".join(f"  {a.describe()}" for a in attempts)
-        super().__init__(f"every model failed ({len(attempts)} attempts):\n{lines}")
+        why = f"; {reason}" if reason else ""
+        super().__init__(f"every model failed ({len(attempts)} attempts{why}):\n{lines}")
 
 
 class StreamInterruptedError(HotswapError):

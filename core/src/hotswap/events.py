@@ -6,8 +6,11 @@ dataclass costs about half what a model does (measured: 0.4 µs against 0.8 µs)
 
 A stream yields any number of :class:`TextDelta`, :class:`ThinkingDelta`,
 :class:`ToolCallDelta` and :class:`UsageUpdate` events and ends with exactly one
-:class:`Finish`. :class:`StreamFailure` travels only from a plugin to the core: it reports an
-error the provider sent inside the stream; consumers never receive it.
+:class:`Finish`. A chain whose ``stream_recovery`` is ``restart`` may also yield a
+:class:`StreamReset` when a model fails after it has shown content: everything before it is to
+be discarded, and the next model's answer follows. :class:`StreamFailure` travels only from a
+plugin to the core: it reports an error the provider sent inside the stream; consumers never
+receive it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ __all__ = [
     "Finish",
     "StreamEvent",
     "StreamFailure",
+    "StreamReset",
     "TextDelta",
     "ThinkingDelta",
     "ToolCallDelta",
@@ -81,6 +85,19 @@ class Finish:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamReset:
+    """Discard what this stream has shown so far: the model giving it failed part-way, and the
+    next model answers the original request from the start (``stream_recovery = "restart"``).
+
+    :param model: the config name of the model that failed.
+    :param reason: why, for people (``overloaded: ...``).
+    """
+
+    model: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class StreamFailure:
     """The provider reported an error inside a stream (plugin → core only).
 
@@ -90,5 +107,5 @@ class StreamFailure:
     payload: Any
 
 
-StreamEvent = TextDelta | ThinkingDelta | ToolCallDelta | UsageUpdate | Finish
+StreamEvent = TextDelta | ThinkingDelta | ToolCallDelta | UsageUpdate | Finish | StreamReset
 """What a consumer of a stream receives."""

@@ -20,13 +20,15 @@ from hotswap.events import StreamEvent, StreamFailure
 from hotswap.framing import Frame
 from hotswap.http import Failure, HttpResponse, TransportFailure
 from hotswap.logs import get_logger
-from hotswap.options import CompletionRequest
+from hotswap.options import CompletionRequest, ThinkingLevel
 from hotswap.streaming import FrameDecoder, StreamTranslator, frame_decoder
 
 if TYPE_CHECKING:
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.plugins import PluginHost
+    from hotswap.providers import ProviderInfo
+    from hotswap.timeouts import Timeouts
 
 __all__ = ["Exchange", "StreamState", "response_headers"]
 
@@ -44,18 +46,26 @@ class Exchange:
     :param model: the configured model.
     :param request: the conversation and options as the caller gave them.
     :param stream: whether the answer is to be streamed.
+    :param timeouts: the attempt's limits (default: the transport's).
     :raises UnknownProviderError: no installed plugin provides the model's provider.
     :raises ConfigError: the model's auth type is one its provider does not accept.
     :raises CredentialError: the credential it needs cannot be found.
     """
 
     def __init__(
-        self, host: PluginHost, model: ModelConfig, request: CompletionRequest, *, stream: bool
+        self,
+        host: PluginHost,
+        model: ModelConfig,
+        request: CompletionRequest,
+        *,
+        stream: bool,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self.host = host
+        self.timeouts = timeouts
         self.model = model
         self.provider = host.provider(model.provider)
-        self.request = _with_model_defaults(request, model)
+        self.request = _with_model_defaults(request, model, self.provider)
         auth_type = model.auth_type or self.provider.default_auth_type
         spec = self.provider.auth.get(auth_type)
         if spec is None:
@@ -194,11 +204,21 @@ class StreamState:
         return events
 
 
-def _with_model_defaults(request: CompletionRequest, model: ModelConfig) -> CompletionRequest:
-    """The request with the model's configured thinking level where the caller set none."""
-    if request.options.thinking_level is not None or model.thinking_level is None:
+def _with_model_defaults(
+    request: CompletionRequest, model: ModelConfig, provider: ProviderInfo
+) -> CompletionRequest:
+    """The request with the model's configured thinking level where the caller set none, and
+    with no thinking level at all for a model that has no reasoning control."""
+    level = request.options.thinking_level or model.thinking_level
+    if (
+        level not in (None, ThinkingLevel.OFF)
+        and not provider.capabilities_of(model.model).thinking
+    ):
+        log.debug("thinking_level %s dropped: %s has no reasoning control", level, model.name)
+        level = None
+    if level == request.options.thinking_level:
         return request
-    options = request.options.model_copy(update={"thinking_level": model.thinking_level})
+    options = request.options.model_copy(update={"thinking_level": level})
     return request.model_copy(update={"options": options})
 
 

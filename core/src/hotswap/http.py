@@ -83,7 +83,7 @@ class TransportFailure:
     """
 
     kind: ErrorKind
-    phase: Literal["connect", "write", "read", "pool", "stream"]
+    phase: Literal["connect", "write", "read", "pool", "stream", "first_event", "idle", "attempt"]
     detail: str
 
 

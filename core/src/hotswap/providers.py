@@ -15,7 +15,16 @@ __all__ = ["Capabilities", "KnownModel", "ProviderInfo"]
 
 
 class Capabilities(BaseModel):
-    """What a provider, or one of its models, can do."""
+    """What a provider, or one of its models, can do.
+
+    :param tools: it can call tools; a request with tools skips a model that cannot.
+    :param streaming: it can stream its answer.
+    :param thinking: it has a reasoning control; a ``thinking_level`` sent to a model without
+        one is dropped (with a debug log), not refused.
+    :param vision: it can read images; a request with images skips a model that cannot.
+    :param prefill: it continues a conversation that ends with a partial assistant message
+        (used to resume an interrupted stream with ``stream_recovery = "continue"``).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -23,6 +32,7 @@ class Capabilities(BaseModel):
     streaming: bool = True
     thinking: bool = False
     vision: bool = False
+    prefill: bool = False
 
 
 class KnownModel(BaseModel):

@@ -19,6 +19,7 @@ from hotswap.events import (
     Finish,
     StreamEvent,
     StreamFailure,
+    StreamReset,
     TextDelta,
     ThinkingDelta,
     ToolCallDelta,
@@ -65,6 +66,9 @@ class StreamAssembler:
     """
 
     def __init__(self) -> None:
+        self._start_over()
+
+    def _start_over(self) -> None:
         self._text: list[str] = []
         self._thinking: dict[int, list[ThinkingDelta]] = {}
         self._calls: dict[int, list[ToolCallDelta]] = {}
@@ -86,6 +90,8 @@ class StreamAssembler:
         elif isinstance(event, UsageUpdate):
             update = {name: getattr(event.usage, name) for name in event.usage.model_fields_set}
             self._usage = self._usage.model_copy(update=update)
+        elif isinstance(event, StreamReset):
+            self._start_over()
         else:
             self._finish = event
 

@@ -8,56 +8,30 @@ of the loop or cancelling the task closes the HTTP response at once.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 
 import httpx2
 
 from hotswap.completion import Completion
 from hotswap.credentials.refresh import TokenRefresh
-from hotswap.errors import ErrorKind
+from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange, response_headers
 from hotswap.http import HttpResponse, TransportFailure
+from hotswap.timeouts import AttemptTimer, Timeouts
+from hotswap.watchdog import AsyncGuard, SyncGuard
 
 __all__ = ["Timeouts", "Transport", "transport_failure"]
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    """Per-request limits, in seconds.
-
-    :param connect: to open a connection.
-    :param read: the longest silence while waiting for the response or between stream chunks;
-        a model's ``timeout_s`` (or the request's) replaces it. Generous by default because
-        reasoning models can think for minutes before their first byte.
-    :param write: to send the request body.
-    :param pool: to wait for a free connection from the pool.
-    """
-
-    connect: float = 10.0
-    read: float = 600.0
-    write: float = 30.0
-    pool: float = 30.0
-
-    def for_exchange(self, exchange: Exchange) -> httpx2.Timeout:
-        read = exchange.request.options.timeout_s or exchange.model.timeout_s or self.read
-        return httpx2.Timeout(connect=self.connect, read=read, write=self.write, pool=self.pool)
-
-    def for_refresh(self) -> httpx2.Timeout:
-        """Limits for a token refresh: a token endpoint answers at once, so reads get as long
-        as writes."""
-        return httpx2.Timeout(
-            connect=self.connect, read=self.write, write=self.write, pool=self.pool
-        )
 
 
 class Transport:
     """Sends exchanges over pooled connections. Use it as a context manager, or call
     :meth:`close` / :meth:`aclose`; the clients are created on first use.
 
-    :param timeouts: the default limits.
+    :param timeouts: the limits of an exchange that brings none of its own.
     :param client: a ready sync client to use instead of the default one (tests, proxies).
     :param async_client: the same for async.
     """
@@ -87,61 +61,113 @@ class Transport:
 
     # -- building requests (both clients build them the same, synchronously) ----------------
 
+    def _timer(self, exchange: Exchange, now: float) -> AttemptTimer:
+        return AttemptTimer(exchange.timeouts or self.timeouts, now, streaming=exchange.stream)
+
     def _request(
-        self, client: httpx2.Client | httpx2.AsyncClient, exchange: Exchange
+        self, client: httpx2.Client | httpx2.AsyncClient, exchange: Exchange, timer: AttemptTimer
     ) -> httpx2.Request:
+        limits = timer.limits
+        # The socket's own read limit is only a backstop: the attempt's guard enforces the
+        # first-event, idle and attempt limits precisely.
+        read = limits.first_event if exchange.stream else limits.attempt
+        timeout = httpx2.Timeout(
+            connect=limits.connect, read=read, write=limits.write, pool=limits.pool
+        )
         return client.build_request(
             exchange.method,
             exchange.url,
             content=exchange.body,
             headers=exchange.headers,
-            timeout=self.timeouts.for_exchange(exchange),
+            timeout=timeout,
         )
 
     def _refresh_request(
         self, client: httpx2.Client | httpx2.AsyncClient, refresh: TokenRefresh
     ) -> httpx2.Request:
+        # A token endpoint answers at once, so reads get as long as writes.
+        limits = self.timeouts
+        timeout = httpx2.Timeout(
+            connect=limits.connect, read=limits.write, write=limits.write, pool=limits.pool
+        )
         return client.build_request(
             refresh.method,
             refresh.url,
             content=refresh.body,
             headers=refresh.headers,
-            timeout=self.timeouts.for_refresh(),
+            timeout=timeout,
         )
 
     # -- sync --------------------------------------------------------------------------------
 
     def complete(self, exchange: Exchange) -> Completion:
         """Send a non-streaming exchange and return its completion (or raise its error)."""
+        return exchange.completion(self._send_whole(exchange))
+
+    def _send_whole(self, exchange: Exchange) -> HttpResponse:
+        """The whole response to an exchange whose answer arrives in one piece (a completion,
+        or an error status), read under the attempt's guard."""
         self._refresh(exchange)
+        timer = self._timer(exchange, time.monotonic())
+        guard = SyncGuard(timer)
+        guard.waiting = True
         try:
-            response = self.client.send(self._request(self.client, exchange))
+            response = self.client.send(self._request(self.client, exchange, timer), stream=True)
+            try:
+                guard.attach(response.extensions)
+                return _described(response, response.read())
+            finally:
+                response.close()
         except httpx2.TransportError as exc:
-            raise exchange.error(transport_failure(exc)) from None
-        return exchange.completion(_described(response, response.content))
+            raise _failure(exchange, timer, exc) from None
+        finally:
+            guard.cancel()
 
     def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
         """Send a streaming exchange and yield its events as they arrive."""
         self._refresh(exchange)
-        request = self._request(self.client, exchange)
+        timer = self._timer(exchange, time.monotonic())
+        guard = SyncGuard(timer)
+        guard.waiting = True
         try:
-            response = self.client.send(request, stream=True)
-        except httpx2.TransportError as exc:
-            raise exchange.error(transport_failure(exc)) from None
-        try:
-            if response.status_code >= 300:
-                raise exchange.error(_described(response, _read(response, exchange)))
-            state = exchange.open_stream()
             try:
-                for chunk in response.iter_bytes():
-                    yield from state.feed(chunk)
-                    state.raise_failure()
+                response = self.client.send(
+                    self._request(self.client, exchange, timer), stream=True
+                )
             except httpx2.TransportError as exc:
-                raise exchange.error(transport_failure(exc)) from None
-            yield from state.end()
-            state.raise_failure()
+                raise _failure(exchange, timer, exc) from None
+            try:
+                guard.attach(response.extensions)
+                if response.status_code >= 300:
+                    try:
+                        body = response.read()
+                    except httpx2.TransportError as exc:
+                        raise _failure(exchange, timer, exc) from None
+                    raise exchange.error(_described(response, body))
+                state = exchange.open_stream()
+                chunks = response.iter_bytes()
+                try:
+                    while True:
+                        guard.waiting = True
+                        chunk = next(chunks, None)
+                        guard.waiting = False
+                        if chunk is None:
+                            break
+                        events = state.feed(chunk)
+                        if events:
+                            yield from events
+                            timer.heard(time.monotonic())
+                        state.raise_failure()
+                        if timer.check(time.monotonic()):
+                            raise _timed_out(exchange, timer)
+                except httpx2.TransportError as exc:
+                    raise _failure(exchange, timer, exc) from None
+                yield from state.end()
+                state.raise_failure()
+            finally:
+                response.close()
         finally:
-            response.close()
+            guard.cancel()
 
     def _refresh(self, exchange: Exchange) -> None:
         """Renew an expired login the exchange found, before the request that needs it."""
@@ -173,42 +199,80 @@ class Transport:
 
     async def acomplete(self, exchange: Exchange) -> Completion:
         """:meth:`complete`, for asyncio."""
+        return exchange.completion(await self._asend_whole(exchange))
+
+    async def _asend_whole(self, exchange: Exchange) -> HttpResponse:
+        """:meth:`_send_whole`, for asyncio."""
         await self._arefresh(exchange)
+        client = self.async_client
+        timer = self._timer(exchange, asyncio.get_running_loop().time())
+        guard = AsyncGuard(timer)
+        guard.waiting = True
         try:
-            response = await self.async_client.send(self._request(self.async_client, exchange))
+            response = await client.send(self._request(client, exchange, timer), stream=True)
+            try:
+                return _described(response, await response.aread())
+            finally:
+                await response.aclose()
         except httpx2.TransportError as exc:
-            raise exchange.error(transport_failure(exc)) from None
-        return exchange.completion(_described(response, response.content))
+            raise _failure(exchange, timer, exc) from None
+        except asyncio.CancelledError:
+            if guard.tripped():
+                raise _timed_out(exchange, timer) from None
+            raise
+        finally:
+            guard.cancel()
 
     async def astream(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         """:meth:`stream`, for asyncio."""
         await self._arefresh(exchange)
         client = self.async_client
-        request = self._request(client, exchange)
+        loop = asyncio.get_running_loop()
+        timer = self._timer(exchange, loop.time())
+        guard = AsyncGuard(timer)
+        guard.waiting = True
         try:
-            response = await client.send(request, stream=True)
-        except httpx2.TransportError as exc:
-            raise exchange.error(transport_failure(exc)) from None
-        try:
-            if response.status_code >= 300:
-                try:
-                    body = await response.aread()
-                except httpx2.TransportError as exc:
-                    raise exchange.error(transport_failure(exc)) from None
-                raise exchange.error(_described(response, body))
-            state = exchange.open_stream()
             try:
-                async for chunk in response.aiter_bytes():
-                    for event in state.feed(chunk):
-                        yield event
-                    state.raise_failure()
+                response = await client.send(self._request(client, exchange, timer), stream=True)
             except httpx2.TransportError as exc:
-                raise exchange.error(transport_failure(exc)) from None
-            for event in state.end():
-                yield event
-            state.raise_failure()
+                raise _failure(exchange, timer, exc) from None
+            try:
+                if response.status_code >= 300:
+                    try:
+                        body = await response.aread()
+                    except httpx2.TransportError as exc:
+                        raise _failure(exchange, timer, exc) from None
+                    raise exchange.error(_described(response, body))
+                state = exchange.open_stream()
+                chunks = response.aiter_bytes()
+                try:
+                    while True:
+                        guard.waiting = True
+                        chunk = await anext(chunks, None)
+                        guard.waiting = False
+                        if chunk is None:
+                            break
+                        events = state.feed(chunk)
+                        if events:
+                            for event in events:
+                                yield event
+                            timer.heard(loop.time())
+                        state.raise_failure()
+                        if timer.check(loop.time()):
+                            raise _timed_out(exchange, timer)
+                except httpx2.TransportError as exc:
+                    raise _failure(exchange, timer, exc) from None
+                for event in state.end():
+                    yield event
+                state.raise_failure()
+            finally:
+                await response.aclose()
+        except asyncio.CancelledError:
+            if guard.tripped():
+                raise _timed_out(exchange, timer) from None
+            raise
         finally:
-            await response.aclose()
+            guard.cancel()
 
     async def _arefresh(self, exchange: Exchange) -> None:
         """:meth:`_refresh`, for asyncio."""
@@ -244,11 +308,19 @@ def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
     return HttpResponse(response.status_code, response_headers(response.headers), body)
 
 
-def _read(response: httpx2.Response, exchange: Exchange) -> bytes:
-    try:
-        return response.read()
-    except httpx2.TransportError as exc:
-        raise exchange.error(transport_failure(exc)) from None
+def _timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
+    phase, detail = timer.expired or ("attempt", "the attempt timed out")
+    return exchange.error(TransportFailure(ErrorKind.TIMEOUT, phase, detail))
+
+
+def _failure(exchange: Exchange, timer: AttemptTimer, exc: httpx2.TransportError) -> ProviderError:
+    """The error for a transport exception: the attempt's timeout when its guard cut the
+    connection (or the socket's backstop limit fired), else what the exception says."""
+    if timer.expired is None and isinstance(exc, httpx2.ReadTimeout):
+        timer.check(time.monotonic())
+    if timer.expired is not None:
+        return _timed_out(exchange, timer)
+    return exchange.error(transport_failure(exc))
 
 
 def transport_failure(exc: httpx2.TransportError) -> TransportFailure:

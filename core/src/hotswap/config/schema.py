@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -153,6 +153,20 @@ class FailoverSettings(_Table):
     :param breaker_kinds: failures (among the conditions) after which later requests skip the
         model for its cooldown, not just this one.
     :param cooldowns: cooldown seconds for particular kinds, instead of ``cooldown_s``.
+    :param same_model_retries: how many times to resend to the same model after a transient
+        failure (``server_error``, ``connection``) before moving on; never after a timeout.
+    :param wait_retry_after_s: wait out a rate limit's retry-after on the same model, instead
+        of moving on, when it asks for at most this many seconds (0: never).
+    :param stream_recovery: what a stream that fails after showing content does: ``raise``
+        an error carrying the partial text; ``continue`` with the next model from where the
+        answer stopped; ``restart`` with the next model after a reset event.
+    :param connect_timeout_s: to open a connection.
+    :param first_event_timeout_s: from sending a request to the first stream event (or a whole
+        answer's response headers).
+    :param idle_timeout_s: between stream events once the first has arrived.
+    :param attempt_timeout_s: one attempt in all; a model's ``timeout_s`` replaces it.
+    :param deadline_s: the whole call, across every attempt and backoff wait; a request's
+        ``timeout_s`` replaces it.
     """
 
     # A new setting is one field with a default: its file key, camelCase spelling, place in
@@ -166,6 +180,14 @@ class FailoverSettings(_Table):
     cooldowns: dict[ErrorKind, Annotated[float, Field(ge=0, strict=True)]] = Field(
         default_factory=lambda: dict(DEFAULT_KIND_COOLDOWNS)
     )
+    same_model_retries: int = Field(default=0, ge=0, le=10, strict=True)
+    wait_retry_after_s: float = Field(default=0.0, ge=0, strict=True)
+    stream_recovery: Literal["raise", "continue", "restart"] = "raise"
+    connect_timeout_s: float = Field(default=10.0, gt=0, strict=True)
+    first_event_timeout_s: float = Field(default=300.0, gt=0, strict=True)
+    idle_timeout_s: float = Field(default=90.0, gt=0, strict=True)
+    attempt_timeout_s: float = Field(default=600.0, gt=0, strict=True)
+    deadline_s: float = Field(default=1200.0, gt=0, strict=True)
 
     @field_validator("cooldowns", mode="after")
     @classmethod

@@ -1,8 +1,9 @@
 """Every failover decision for one call to a chain, and no I/O.
 
 The sync and async drivers ask a :class:`CallPlan` what to do next — try this model, wait this
-long, or give up — and report back how each try went. Instant failover, circuit breakers,
-backoff rounds and the attempt record are all decided here, once.
+long, or give up — and report back how each try went. Instant failover, same-model retries,
+circuit breakers, skipping models that cannot serve the request, backoff rounds, the call's
+deadline and the attempt record are all decided here, once.
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ log = get_logger("hotswap.engine")
 
 @dataclass(frozen=True, slots=True)
 class Wait:
-    """Every model has been tried this round: wait this many seconds, then ask again."""
+    """Wait this many seconds, then ask again: every model has been tried this round, or a
+    model asked for a short pause before it is tried again."""
 
     seconds: float
+
+
+# Failures worth resending to the same model when ``same_model_retries`` allows: a hiccup on
+# the provider's side. Not a timeout (the model is slow now), nor anything the breaker handles.
+_RETRIED_IN_PLACE = frozenset((ErrorKind.SERVER_ERROR, ErrorKind.CONNECTION))
 
 
 class PlanObserver(Protocol):
@@ -51,6 +58,12 @@ class CallPlan:
     :param clock: monotonic seconds (injectable, so tests never sleep).
     :param rng: jitter source.
     :param observer: told of failures, failovers and breakers as they happen.
+    :param deadline: when the whole call must be over, on ``clock``; no attempt starts and no
+        wait ends after it.
+    :param unable: why a model cannot serve this request at all (a capability it lacks), or
+        None; such a model is skipped without a request.
+    :param context_window: the input tokens a model accepts, if known, so that after a
+        ``context_length`` failure only larger models are tried.
     """
 
     def __init__(
@@ -61,6 +74,10 @@ class CallPlan:
         clock: Callable[[], float],
         rng: random.Random,
         observer: PlanObserver | None = None,
+        *,
+        deadline: float | None = None,
+        unable: Callable[[ModelConfig], str | None] | None = None,
+        context_window: Callable[[ModelConfig], int | None] | None = None,
     ) -> None:
         self._models = tuple(models)
         self._settings = settings
@@ -68,9 +85,17 @@ class CallPlan:
         self._clock = clock
         self._rng = rng
         self._observer = observer
+        self._deadline = deadline
+        self._unable = unable
+        self._context_window = context_window
         self._queue = deque(self._models)
         self._probing: set[str] = set()
         self._moving_on_from: Attempt | None = None
+        self._pause: float | None = None
+        self._retries: dict[str, int] = {}  # same-model resends this round, per model
+        self._waited: set[str] = set()  # models whose retry-after was waited out this round
+        self._too_long: int | None = None  # the largest context window that refused the request
+        self._refused: dict[str, str] = {}  # model -> why it can never serve this call
         self.round = 0
         self.attempts: list[Attempt] = []
         self.last_error: ProviderError | None = None
@@ -81,8 +106,17 @@ class CallPlan:
         :raises AllModelsFailedError: after the last round, listing every attempt.
         """
         now = self._clock()
+        if self._pause is not None:
+            pause, self._pause = self._pause, None
+            return self._within_deadline(pause, now)
+        if self._deadline is not None and now >= self._deadline:
+            raise self._give_up("the call's deadline passed")
         while self._queue:
             model = self._queue.popleft()
+            why = self._cannot_serve(model)
+            if why is not None:
+                self.skipped(model, why)
+                continue
             verdict = self._breakers.check(model.name, now)
             if verdict is BreakerVerdict.OPEN:
                 self._skip_cooling(model, now)
@@ -93,11 +127,16 @@ class CallPlan:
                 self._observer.failover(self._moving_on_from, model)
             self._moving_on_from = None
             return model
+        if len(self._refused) == len(self._models):
+            # No round of backoff can help a request that no model of the chain can serve.
+            raise self._give_up("no model of the chain can serve this request")
         if self.round >= self._settings.max_retries:
-            raise AllModelsFailedError(self.attempts, self.last_error)
+            raise self._give_up(None)
         self.round += 1
+        self._retries.clear()
+        self._waited.clear()
         self._queue.extend(self._models)
-        return Wait(self._backoff(now))
+        return self._within_deadline(self._backoff(now), now)
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         """``model`` answered."""
@@ -109,10 +148,16 @@ class CallPlan:
             self._observer.breaker_closed(model)
 
     def failed(self, model: ModelConfig, error: ProviderError, started: float) -> None:
-        """``model`` failed with ``error``. Returns if the chain moves on; raises ``error``
-        itself when its kind is not a failover condition."""
+        """``model`` failed with ``error``. Returns if the chain goes on (with this model again,
+        or the next); raises ``error`` itself when its kind is not a failover condition."""
         self.last_error = error
         attempt = self._record(model, Outcome.FAILED, started, error)
+        if self._again_in_place(model, error):
+            self._probing.discard(model.name)
+            return
+        if error.kind is ErrorKind.CONTEXT_LENGTH:
+            self._outgrown(model, error, attempt)
+            return
         opened = self._settings.fails_over_on(error.kind) and self._cool(model, error)
         if not opened and model.name in self._probing:
             self._breakers.close(model.name)  # the probe got an answer, just not a good one
@@ -138,6 +183,72 @@ class CallPlan:
         self._record(model, Outcome.CANCELLED, started)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _again_in_place(self, model: ModelConfig, error: ProviderError) -> bool:
+        """Whether to send to ``model`` again rather than move on: a transient hiccup within
+        ``same_model_retries``, or a short retry-after worth waiting out (once per round)."""
+        settings = self._settings
+        if not settings.fails_over_on(error.kind):
+            return False
+        name = model.name
+        if error.kind in _RETRIED_IN_PLACE:
+            if self._retries.get(name, 0) >= settings.same_model_retries:
+                return False
+            self._retries[name] = self._retries.get(name, 0) + 1
+            log.info("retrying %s after %s", name, error.kind)
+        elif (
+            error.kind is ErrorKind.RATE_LIMITED
+            and error.retry_after is not None
+            and error.retry_after <= settings.wait_retry_after_s
+            and name not in self._waited
+        ):
+            self._waited.add(name)
+            self._pause = error.retry_after
+            log.info("waiting %.1f s for %s, as its retry-after asked", error.retry_after, name)
+        else:
+            return False
+        self._queue.appendleft(model)
+        return True
+
+    def _outgrown(self, model: ModelConfig, error: ProviderError, attempt: Attempt) -> None:
+        """``model`` said the request is too long for it: never send it there again in this
+        call, and from now on skip models whose known context window is no larger."""
+        self._refused[model.name] = "it said the request is too long for it"
+        window = self._context_window(model) if self._context_window else None
+        if window is not None and (self._too_long is None or window > self._too_long):
+            self._too_long = window
+        if model.name in self._probing:
+            self._breakers.close(model.name)  # the probe got an answer, just not a good one
+            self._probing.discard(model.name)
+        if not any(self._cannot_serve(m) is None for m in self._queue):
+            raise error
+        self._moving_on_from = attempt
+        log.info("%s: the request is too long; trying a larger model", model.name)
+
+    def _cannot_serve(self, model: ModelConfig) -> str | None:
+        """Why ``model`` can never answer this call, or None."""
+        refused = self._refused.get(model.name)
+        if refused is not None:
+            return refused
+        why = self._unable(model) if self._unable else None
+        if why is None and self._too_long is not None and self._context_window is not None:
+            window = self._context_window(model)
+            if window is not None and window <= self._too_long:
+                why = (
+                    f"its context window ({window:,} tokens) is no larger than one that "
+                    f"refused the request ({self._too_long:,})"
+                )
+        if why is not None:
+            self._refused[model.name] = why
+        return why
+
+    def _within_deadline(self, seconds: float, now: float) -> Wait:
+        if self._deadline is not None and now + seconds > self._deadline:
+            raise self._give_up(f"waiting {seconds:.1f} s more would pass the call's deadline")
+        return Wait(seconds)
+
+    def _give_up(self, reason: str | None) -> AllModelsFailedError:
+        return AllModelsFailedError(self.attempts, self.last_error, reason)
 
     def _cool(self, model: ModelConfig, error: ProviderError) -> bool:
         """Open ``model``'s breaker if ``error`` is a kind that does; say whether it did."""

@@ -32,7 +32,7 @@ INFO = ProviderInfo(
         ),
         AuthType.PI_AUTH: CredentialSpec(pi_provider="anthropic"),
     },
-    capabilities=Capabilities(tools=True, streaming=True, thinking=True, vision=True),
+    capabilities=Capabilities(tools=True, streaming=True, thinking=True, vision=True, prefill=True),
     models=(
         _model("claude-opus-4-7", 1_000_000, 128_000, "opus"),
         _model("claude-opus-4-6", 1_000_000, 128_000),
