@@ -79,10 +79,11 @@ def _uv() -> str:
 
 @pytest.fixture
 def fresh_venv(tmp_path: Path) -> Callable[..., Path]:
-    """Build a new virtual environment holding the core and the given extra packages (paths),
-    and nothing else from this workspace. Returns its python executable."""
+    """Build a new virtual environment holding the core and the given extra packages (paths,
+    or requirement strings such as ``"pytest"``), and nothing else from this workspace.
+    Returns its python executable."""
 
-    def build(*packages: Path) -> Path:
+    def build(*packages: Path | str) -> Path:
         venv = tmp_path / "venv"
         env = {**os.environ, "VIRTUAL_ENV": str(venv)}
         subprocess.run(

@@ -1,0 +1,80 @@
+{%- if cookiecutter.wire_format == "custom" -%}
+"""hotswap's provider for {{ cookiecutter.display_name }}.
+
+A translator between hotswap's types and the {{ cookiecutter.display_name }} API.
+hotswap finds it through its entry point in the ``hotswap`` group,
+``{{ cookiecutter.name }} = "{{ cookiecutter.__package }}:plugin"``.
+The core's :class:`~hotswap.provider_plugin.ProviderPlugin` makes each hook answer for this
+provider's models only, so the methods below never check which provider a model belongs to.
+The modules, one job each:
+
+* :mod:`~{{ cookiecutter.__package }}.provider`: the provider, its key, its models;
+* :mod:`~{{ cookiecutter.__package }}.translation`: requests, answers, streams, errors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hotswap.http import HttpRequest
+from hotswap.provider_plugin import ProviderPlugin
+
+from {{ cookiecutter.__package }}.provider import INFO, PROVIDER
+from {{ cookiecutter.__package }}.translation import (
+    CHAT_PATH,
+    AnswerStream,
+    build_body,
+    classify,
+    parse_answer,
+)
+
+if TYPE_CHECKING:
+{%- if cookiecutter.__bearer != "True" %}
+    from hotswap.auth import Credential
+{%- endif %}
+    from hotswap.completion import Completion
+    from hotswap.config import ModelConfig
+    from hotswap.errors import ErrorClassification
+    from hotswap.http import Failure, HttpResponse
+    from hotswap.options import CompletionRequest
+
+__all__ = ["PROVIDER", "{{ cookiecutter.__class_name }}", "plugin"]
+
+
+class {{ cookiecutter.__class_name }}(ProviderPlugin):
+    """The {{ cookiecutter.display_name }} API."""
+
+    info = INFO
+{%- if cookiecutter.__bearer != "True" %}
+
+    def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+        # hotswap adds these when the request is written; they never appear in a log or repr.
+        if credential is None:
+            return {}
+        return {"{{ cookiecutter.auth_header }}": credential.secret.reveal()}
+{%- endif %}
+
+    def build_request(
+        self, model: ModelConfig, request: CompletionRequest, stream: bool
+    ) -> HttpRequest:
+        # An alias from the known models (``large``) becomes its id; any other id is sent as is.
+        known = INFO.known_model(model.model)
+        model_id = known.id if known else model.model
+        body = build_body(
+            model_id, request, stream=stream, extra={**model.options, **request.options.extra}
+        )
+        return HttpRequest("POST", CHAT_PATH, json=body, stream=stream)
+
+    def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
+        return parse_answer(response.json())
+
+    def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> AnswerStream:
+        return AnswerStream()
+
+    def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification | None:
+        return classify(failure)
+
+
+plugin = {{ cookiecutter.__class_name }}()
+"""The instance the entry point names."""
+{%- endif %}
