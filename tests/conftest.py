@@ -10,7 +10,12 @@ import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
+import keyring.core
+import keyring.errors
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.compat.properties import classproperty
 
 import hotswap
 from hotswap import (
@@ -99,6 +104,57 @@ def fresh_venv(tmp_path: Path) -> Callable[..., Path]:
         return python
 
     return build
+
+
+# -- an in-memory keychain, so that no test reads or writes the real one ----------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain held in a dict."""
+
+    @classproperty
+    def priority(cls) -> float:
+        # Raising makes the backend "not viable", so keyring never picks it up by itself.
+        raise RuntimeError("for tests only")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        del self.passwords[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    """A keychain whose backend fails on every read, as a locked one does."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("the keychain is locked")
+
+
+@pytest.fixture
+def keychain(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """An empty in-memory keychain, installed for the test that asks for it and removed after."""
+    # Setting the attribute to its own value makes monkeypatch restore it after the test,
+    # without asking keyring to detect (and so touch) the real backend.
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def locked_keychain(keychain: MemoryKeyring) -> LockedKeyring:
+    """A keychain whose backend fails on every read, installed in place of the empty one."""
+    backend = LockedKeyring()
+    keyring.set_keyring(backend)
+    return backend
 
 
 # -- a toy provider, for testing the core without any real plugin ------------------------------

@@ -1,5 +1,6 @@
 """Fixtures for credential resolution: a private home directory, an explicit environment, and an
-in-memory keychain, so that no test reads the real home directory or the real keychain."""
+in-memory keychain (tests/conftest.py), so that no test reads the real home directory or the
+real keychain."""
 
 from __future__ import annotations
 
@@ -9,64 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
-import keyring.core
-import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.compat.properties import classproperty
 
 from hotswap.auth import CredentialSpec
 
 WritePiAuth = Callable[[dict[str, object]], Path]
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keychain held in a dict."""
-
-    @classproperty
-    def priority(cls) -> float:
-        # Raising makes the backend "not viable", so keyring never picks it up by itself.
-        raise RuntimeError("for tests only")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.passwords[(service, username)]
-
-
-class LockedKeyring(MemoryKeyring):
-    """A keychain whose backend fails on every read, as a locked one does."""
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise keyring.errors.KeyringLocked("the keychain is locked")
-
-
 @pytest.fixture(autouse=True)
-def keychain(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
-    """An empty in-memory keychain, installed for every test and removed afterwards."""
-    # Setting the attribute to its own value makes monkeypatch restore it after the test,
-    # without asking keyring to detect (and so touch) the real backend.
-    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    return backend
-
-
-@pytest.fixture
-def locked_keychain(keychain: MemoryKeyring) -> LockedKeyring:
-    """A keychain whose backend fails on every read, installed in place of the empty one."""
-    backend = LockedKeyring()
-    keyring.set_keyring(backend)
-    return backend
+def keychain(keychain):
+    """Every credential test runs with the suite's empty in-memory keychain."""
+    return keychain
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hotswap.cli import demo, plugins, simulate
+from hotswap.cli import ask, chat, demo, doctor, models, plugins, simulate
 
 app = typer.Typer(
     name="hotswap",
@@ -12,7 +12,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, as click writes it: rich's boxes cost ~70 ms at every `--help` and read
+    # "[models]" as markup.
+    rich_markup_mode=None,
 )
+app.command("ask")(ask.ask)
+app.command("chat")(chat.chat)
+app.command("models")(models.models)
+app.command("doctor")(doctor.doctor)
 app.command("plugins")(plugins.plugins)
 app.command("demo")(demo.demo)
 app.command("simulate")(simulate.simulate)
