@@ -72,6 +72,7 @@ CONFIG = {
         "first": {"provider": "acme", "model": "acme-1"},
         "second": {"provider": "acme", "model": "acme-2"},
         "third": {"provider": "acme", "model": "acme-3"},
+        "mini": {"provider": "acme", "model": "acme-mini"},
     },
     "chains": {"default": {"models": ["first", "second"]}},
 }

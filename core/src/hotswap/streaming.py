@@ -80,6 +80,11 @@ class StreamAssembler:
         """The text received so far (what a caller has already been shown)."""
         return "".join(self._text)
 
+    @property
+    def calling_tools(self) -> bool:
+        """Whether any piece of a tool call has arrived."""
+        return bool(self._calls)
+
     def add(self, event: StreamEvent) -> None:
         if isinstance(event, TextDelta):
             self._text.append(event.text)

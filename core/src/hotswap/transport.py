@@ -46,6 +46,8 @@ class Transport:
         self.timeouts = timeouts or Timeouts()
         self._client = client
         self._async_client = async_client
+        self._own_async = False
+        self._async_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def client(self) -> httpx2.Client:
@@ -55,8 +57,13 @@ class Transport:
 
     @property
     def async_client(self) -> httpx2.AsyncClient:
-        if self._async_client is None:
+        """The async client of the running event loop. Its connections belong to that loop, so
+        a chain used from a new loop (a second ``asyncio.run``) gets a client of its own."""
+        loop = asyncio.get_running_loop()
+        if self._async_client is None or (self._own_async and self._async_loop is not loop):
             self._async_client = httpx2.AsyncClient(follow_redirects=False)
+            self._own_async = True
+            self._async_loop = loop
         return self._async_client
 
     # -- building requests (both clients build them the same, synchronously) ----------------

@@ -27,13 +27,22 @@ from hotswap.completion import Completion
 from hotswap.config import FailoverSettings, ModelConfig
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
 from hotswap.engine.plan import CallPlan, Wait
-from hotswap.errors import AuthError, CredentialError, ProviderError
-from hotswap.events import StreamEvent, TextDelta, ThinkingDelta, ToolCallDelta
+from hotswap.engine.recovery import continuation, needs_of
+from hotswap.errors import (
+    AuthError,
+    CredentialError,
+    ErrorKind,
+    ProviderError,
+    UnknownProviderError,
+)
+from hotswap.events import StreamEvent, StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
 from hotswap.exchange import Exchange
 from hotswap.messages import Message
 from hotswap.options import CompletionOptions, CompletionRequest
 from hotswap.plugins import PluginHost, default_host
+from hotswap.providers import ProviderInfo
 from hotswap.streaming import StreamAssembler
+from hotswap.timeouts import Timeouts
 from hotswap.transport import Transport
 
 __all__ = ["AsyncChainStream", "ChainStream", "FailoverChain"]
@@ -96,7 +105,7 @@ class FailoverChain:
         :raises ProviderError: a failure whose kind is not a failover condition.
         """
         request = _request(messages, options)
-        plan = self._plan()
+        plan = self._plan(request)
         while True:
             step = plan.next()
             if isinstance(step, Wait):
@@ -105,7 +114,8 @@ class FailoverChain:
             started = self._clock()
             self.host.attempt_started(step, stream=False)
             try:
-                completion = self.transport.complete(self._exchange(step, request, stream=False))
+                exchange = self._exchange(step, request, plan, stream=False)
+                completion = self.transport.complete(exchange)
             except ProviderError as error:
                 plan.failed(step, error, started)
                 continue
@@ -122,7 +132,7 @@ class FailoverChain:
     async def acomplete(self, messages: MessagesLike, **options: Any) -> Completion:
         """:meth:`complete`, for asyncio."""
         request = _request(messages, options)
-        plan = self._plan()
+        plan = self._plan(request)
         while True:
             step = plan.next()
             if isinstance(step, Wait):
@@ -131,7 +141,7 @@ class FailoverChain:
             started = self._clock()
             self.host.attempt_started(step, stream=False)
             try:
-                exchange = self._exchange(step, request, stream=False)
+                exchange = self._exchange(step, request, plan, stream=False)
                 completion = await self.transport.acomplete(exchange)
             except ProviderError as error:
                 plan.failed(step, error, started)
@@ -148,10 +158,51 @@ class FailoverChain:
 
     # -- shared ------------------------------------------------------------------------------
 
-    def _plan(self) -> CallPlan:
+    def _plan(self, request: CompletionRequest) -> CallPlan:
+        limit = request.options.timeout_s or self.settings.deadline_s
+        needs = needs_of(request)
+
+        def unable(model: ModelConfig) -> str | None:
+            capabilities = self._provider_of(model)
+            if capabilities is None:
+                return None
+            return needs.unmet_by(capabilities.capabilities_of(model.model))
+
+        def context_window(model: ModelConfig) -> int | None:
+            if model.context_window is not None:
+                return model.context_window
+            info = self._provider_of(model)
+            known = info.known_model(model.model) if info else None
+            return known.context_window if known else None
+
         return CallPlan(
-            self.models, self.settings, self.breakers, self._clock, self._rng, self.host
+            self.models,
+            self.settings,
+            self.breakers,
+            self._clock,
+            self._rng,
+            self.host,
+            deadline=self._clock() + limit,
+            unable=unable,
+            context_window=context_window,
         )
+
+    def _provider_of(self, model: ModelConfig) -> ProviderInfo | None:
+        try:
+            return self.host.provider(model.provider)
+        except UnknownProviderError:
+            return None  # the exchange raises it, with the full explanation
+
+    def _timeouts(self, model: ModelConfig, plan: CallPlan) -> Timeouts:
+        settings = self.settings
+        limits = Timeouts(
+            connect=settings.connect_timeout_s,
+            first_event=settings.first_event_timeout_s,
+            idle=settings.idle_timeout_s,
+            attempt=model.timeout_s or settings.attempt_timeout_s,
+        )
+        left = plan.time_left()
+        return limits if left is None else limits.within(left)
 
     def _answered(self, completion: Completion, plan: CallPlan) -> Completion:
         completion = completion.model_copy(update={"attempts": tuple(plan.attempts)})
@@ -159,10 +210,11 @@ class FailoverChain:
         return completion
 
     def _exchange(
-        self, model: ModelConfig, request: CompletionRequest, *, stream: bool
+        self, model: ModelConfig, request: CompletionRequest, plan: CallPlan, *, stream: bool
     ) -> Exchange:
+        timeouts = self._timeouts(model, plan)
         try:
-            return Exchange(self.host, model, request, stream=stream)
+            return Exchange(self.host, model, request, stream=stream, timeouts=timeouts)
         except CredentialError as error:
             # A model without a usable credential fails like a refused key: an ``auth``
             # failure, so a chain with ``auth`` among its conditions moves on.
@@ -175,15 +227,31 @@ class _StreamRun:
     def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
         self.chain = chain
         self.request = request
-        self.plan = chain._plan()
+        self.plan = chain._plan(request)
         self.assembler = StreamAssembler()
         self.model: ModelConfig | None = None
         self.pending: list[StreamEvent] = []
         self.shown = False
+        self.partial: str | None = None  # the text to continue from, in ``continue`` recovery
+        self.prefilled = False  # whether the try under way continues by prefill
+        self.refuses_prefill: set[str] = set()
 
     @property
     def attempts(self) -> list[Attempt]:
         return self.plan.attempts
+
+    def request_for(self, model: ModelConfig) -> CompletionRequest:
+        """What to send ``model``: the caller's request, or a continuation of a partial answer."""
+        self.prefilled = False
+        if self.partial is None:
+            return self.request
+        info = self.chain._provider_of(model)
+        self.prefilled = (
+            info is not None
+            and info.capabilities_of(model.model).prefill
+            and model.name not in self.refuses_prefill
+        )
+        return continuation(self.request, self.partial, prefill=self.prefilled)
 
     def accept(self, event: StreamEvent) -> list[StreamEvent]:
         """What to pass on for ``event``: nothing is shown until the first content event, so
@@ -205,12 +273,35 @@ class _StreamRun:
             self.assembler.add(item)
         return out
 
-    def failed(self, model: ModelConfig, error: ProviderError, started: float) -> None:
-        if self.shown:
+    def failed(self, model: ModelConfig, error: ProviderError, started: float) -> list[StreamEvent]:
+        """Decide what a failed try means: fail over unseen, recover after content (the events
+        to pass on first, such as a reset), or raise."""
+        self.pending = []
+        if self.prefilled and error.kind is ErrorKind.INVALID_REQUEST:
+            # The model does not take a prefilled turn: ask it again in plain words, rather
+            # than let the refusal of a form end the call.
+            self.refuses_prefill.add(model.name)
+            self.plan.resend(model, error, started)
+            return []
+        if not self.shown:
+            self.plan.failed(model, error, started)
+            return []
+        recovery = self.chain.settings.stream_recovery
+        if recovery == "raise" or not self.chain.settings.fails_over_on(error.kind):
             self.plan.interrupted(model, error, started)
             raise StreamInterruptedError(self.assembler.text, error, self.plan.attempts) from error
-        self.pending = []
-        self.plan.failed(model, error, started)
+        try:
+            self.plan.failed(model, error, started)
+        except ProviderError:
+            raise StreamInterruptedError(self.assembler.text, error, self.plan.attempts) from error
+        if recovery == "continue" and not self.assembler.calling_tools:
+            self.partial = self.assembler.text
+            return []
+        # Restart: half a tool call cannot be continued, so ``continue`` restarts too.
+        reset = StreamReset(model.name, f"{error.kind}: {error.provider_message}")
+        self.assembler.add(reset)
+        self.shown, self.partial = False, None
+        return [reset]
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         self.plan.succeeded(model, started)
@@ -272,12 +363,12 @@ class ChainStream:
             run.model = step
             chain.host.attempt_started(step, stream=True)
             try:
-                exchange = chain._exchange(step, run.request, stream=True)
+                exchange = chain._exchange(step, run.request_for(step), run.plan, stream=True)
                 for event in chain.transport.stream(exchange):
                     yield from run.accept(event)
                 yield from run.flush()
             except ProviderError as error:
-                run.failed(step, error, started)
+                yield from run.failed(step, error, started)
                 continue
             except GeneratorExit:
                 run.plan.cancelled(step, started)
@@ -329,14 +420,15 @@ class AsyncChainStream:
             run.model = step
             chain.host.attempt_started(step, stream=True)
             try:
-                exchange = chain._exchange(step, run.request, stream=True)
+                exchange = chain._exchange(step, run.request_for(step), run.plan, stream=True)
                 async for event in chain.transport.astream(exchange):
                     for item in run.accept(event):
                         yield item
                 for item in run.flush():
                     yield item
             except ProviderError as error:
-                run.failed(step, error, started)
+                for item in run.failed(step, error, started):
+                    yield item
                 continue
             except (GeneratorExit, asyncio.CancelledError):
                 run.plan.cancelled(step, started)

@@ -167,6 +167,17 @@ class CallPlan:
         self._moving_on_from = attempt
         log.info("failover from %s after %s: %s", model.name, error.kind, error.provider_message)
 
+    def resend(self, model: ModelConfig, error: ProviderError, started: float) -> None:
+        """``model`` refused the form of the request, not the request (a prefilled
+        continuation it does not support): recorded, and ``model`` is next again."""
+        self.last_error = error
+        self._record(model, Outcome.FAILED, started, error)
+        self._queue.appendleft(model)
+
+    def time_left(self) -> float | None:
+        """Seconds until the call's deadline, if it has one."""
+        return None if self._deadline is None else self._deadline - self._clock()
+
     def interrupted(self, model: ModelConfig, error: ProviderError, started: float) -> None:
         """``model`` failed after its stream had shown content: recorded, and its breaker
         opened as for any failure, but the chain does not move on."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["RecordedRequest", "Recorder"]
@@ -20,6 +21,8 @@ class RecordedRequest:
     :param model: the model id it named, or None if it named none (or its body was not JSON).
     :param headers: names lower-cased; a repeated header's values joined with ``", "``.
     :param query: the decoded query string.
+    :param received_at: when its body had arrived, on ``time.monotonic`` (the simulator runs
+        in the test's process, so this compares with the client's own clock).
     """
 
     method: str
@@ -29,6 +32,7 @@ class RecordedRequest:
     body: bytes
     provider: str | None
     model: str | None
+    received_at: float = field(default_factory=time.monotonic)
 
     def json(self) -> Any:
         """The body decoded as JSON (raises ``ValueError`` if it is not JSON)."""

@@ -1,0 +1,93 @@
+"""Chains of real provider plugins talking real HTTP to the loopback simulator.
+
+The models are Anthropic ones (the plugin is part of this workspace); nothing here depends on
+what they are beyond the wire format the simulator speaks for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import hotswap_anthropic
+import pytest
+
+import hotswap
+from hotswap import Config, FailoverChain, PluginHost, chain
+from hotswap.engine import MemoryBreakerStore
+from hotswap.transport import Transport
+
+PRIMARY = "claude-sonnet-4-5"
+FALLBACK = "claude-haiku-4-5"
+
+
+class Timeline:
+    """An observer that notes when each attempt started and failed, on ``time.monotonic``."""
+
+    def __init__(self) -> None:
+        self.failed_at: list[float] = []
+        self.started: list[str] = []
+
+    @hotswap.hookimpl
+    def hotswap_attempt_started(self, model, stream):
+        self.started.append(model.name)
+
+    @hotswap.hookimpl
+    def hotswap_attempt_failed(self, model, attempt):
+        self.failed_at.append(time.monotonic())
+
+
+@pytest.fixture
+def timeline() -> Timeline:
+    return Timeline()
+
+
+@pytest.fixture
+def host(monkeypatch, tmp_path, timeline) -> PluginHost:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-simulated-key-0001")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+    host = PluginHost(entry_points=[])
+    host.register(hotswap_anthropic.plugin, name="anthropic")
+    host.register(timeline, name="timeline")
+    return host
+
+
+@pytest.fixture
+def transport():
+    with Transport() as transport:
+        yield transport
+
+
+@pytest.fixture
+def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
+    """``make_chain(failover={...})``: primary then fallback, both pointed at the simulator,
+    with breakers of their own."""
+    breakers = MemoryBreakerStore()
+
+    def build(models: tuple[str, ...] = ("primary", "fallback"), **failover: Any) -> FailoverChain:
+        base_url = f"{simulator.url}/v1"
+        config = Config.from_dict(
+            {
+                "models": {
+                    "primary": {"provider": "anthropic", "model": PRIMARY, "base_url": base_url},
+                    "fallback": {"provider": "anthropic", "model": FALLBACK, "base_url": base_url},
+                },
+                "failover": failover,
+            }
+        )
+        return chain(list(models), config=config, host=host, transport=transport, breakers=breakers)
+
+    return build
+
+
+def open_connections(transport: Transport) -> int:
+    """Connections in the sync and async pools that are not idle or closed."""
+    count = 0
+    for client in (transport._client, transport._async_client):
+        if client is None:
+            continue
+        pool = client._transport._pool  # type: ignore[union-attr]
+        count += sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
+    return count

@@ -1,0 +1,225 @@
+"""Every timeout, streaming failover before and after content in each recovery mode, and
+cancellation, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from hotswap import AllModelsFailedError, StreamInterruptedError, StreamReset, TextDelta
+from hotswap.attempts import Outcome
+from hotswap.engine.recovery import CONTINUE_INSTRUCTION
+from hotswap.testing import Cut, Hang, RawResponse, Reply, Slow, Stall, StreamError
+
+from .conftest import FALLBACK, PRIMARY, open_connections
+
+LONG = Reply(text="one two three four five six")
+FAST = {"first_event_timeout_s": 0.3, "idle_timeout_s": 0.3, "attempt_timeout_s": 5.0}
+
+
+def texts(events) -> str:
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+# -- timeouts ---------------------------------------------------------------------------------
+
+
+def test_no_first_event_in_time_fails_over_as_a_timeout(make_chain, simulator):
+    simulator.script(PRIMARY, [Hang()])
+    started = time.monotonic()
+
+    stream = make_chain(**FAST).stream("hi")
+    text = texts(stream)
+
+    assert 0.3 <= time.monotonic() - started < 2
+    assert text == "echo: hi"
+    failed = stream.attempts[0]
+    assert (failed.kind, failed.message) == ("timeout", "no answer within 0.3 s")
+
+
+def test_a_whole_answer_that_never_comes_times_out_at_the_attempt_limit(make_chain, simulator):
+    simulator.script(PRIMARY, [Hang()])
+
+    reply = make_chain(attempt_timeout_s=0.3).complete("hi")
+
+    assert reply.model == "fallback"
+    assert reply.attempts[0].message == "the attempt took longer than 0.3 s"
+
+
+def test_a_stream_that_stalls_after_content_is_an_idle_timeout(make_chain, simulator):
+    simulator.script(PRIMARY, [Stall(after=5, reply=LONG)])
+
+    with pytest.raises(StreamInterruptedError) as interrupted:
+        texts(make_chain(**FAST).stream("hi"))
+
+    assert interrupted.value.kind == "timeout"
+    assert interrupted.value.partial_text
+    assert "the stream stalled: nothing for 0.3 s" in str(interrupted.value)
+
+
+def test_a_slow_but_steady_stream_is_cut_at_the_attempt_limit(make_chain, simulator):
+    simulator.script(PRIMARY, [Slow(delay=0.05, reply=LONG)])
+    limits = {**FAST, "attempt_timeout_s": 0.45, "stream_recovery": "restart"}
+
+    events = list(make_chain(**limits).stream("hi"))
+
+    resets = [e for e in events if isinstance(e, StreamReset)]
+    assert [r.model for r in resets] == ["primary"]
+    assert "the attempt took longer than 0.45 s" in resets[0].reason
+    assert texts(events[events.index(resets[0]) :]) == "echo: hi"
+
+
+def test_the_calls_deadline_ends_it_however_many_models_are_left(make_chain, simulator):
+    simulator.script(PRIMARY, [Hang()])
+    simulator.script(FALLBACK, [Hang()])
+    started = time.monotonic()
+
+    with pytest.raises(AllModelsFailedError) as failed:
+        make_chain(deadline_s=0.4, first_event_timeout_s=10).complete("hi")
+
+    assert time.monotonic() - started < 1.5
+    assert "deadline" in str(failed.value)
+
+
+def test_a_requests_own_timeout_is_the_calls_deadline(make_chain, simulator):
+    simulator.script(PRIMARY, [Hang()])
+    simulator.script(FALLBACK, [Hang()])
+    started = time.monotonic()
+
+    with pytest.raises(AllModelsFailedError):
+        make_chain().complete("hi", timeout_s=0.3)
+
+    assert time.monotonic() - started < 1.5
+
+
+def test_async_timeouts_fail_over_alike(make_chain, simulator):
+    simulator.script(PRIMARY, [Hang()])
+    chain = make_chain(**FAST)
+
+    async def ask() -> str:
+        try:
+            return texts([e async for e in chain.astream("hi")])
+        finally:
+            await chain.transport.aclose()
+
+    assert asyncio.run(ask()) == "echo: hi"
+
+
+def test_a_stream_cut_before_its_end_is_a_connection_failure_not_an_answer(make_chain, simulator):
+    simulator.script(PRIMARY, [Cut(after=0)])
+
+    stream = make_chain().stream("hi")
+
+    assert texts(stream) == "echo: hi"
+    assert (stream.attempts[0].kind, stream.model.name) == ("connection", "fallback")
+
+
+# -- streaming failover -----------------------------------------------------------------------
+
+
+def test_a_failure_before_content_is_invisible_to_the_caller(make_chain, simulator):
+    simulator.script(PRIMARY, [StreamError(after=0)])
+
+    events = list(make_chain().stream("hi"))
+
+    assert texts(events) == "echo: hi"
+    assert not any(isinstance(e, StreamReset) for e in events)
+
+
+def test_raise_recovery_carries_the_partial_text(make_chain, simulator):
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+
+    with pytest.raises(StreamInterruptedError) as interrupted:
+        list(make_chain().stream("hi"))
+
+    assert LONG.text.startswith(interrupted.value.partial_text)
+    assert interrupted.value.partial_text
+    assert simulator.count(FALLBACK) == 0
+
+
+def test_restart_recovery_resets_then_answers_from_the_original_request(make_chain, simulator):
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+
+    stream = make_chain(stream_recovery="restart").stream("hi")
+    events = list(stream)
+
+    [reset] = [e for e in events if isinstance(e, StreamReset)]
+    assert reset.reason.startswith("overloaded")
+    assert texts(events[events.index(reset) :]) == "echo: hi"
+    assert stream.completion().text == "echo: hi"
+    assert simulator.requests[-1].json()["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    ]
+
+
+def test_continue_recovery_prefills_the_partial_answer_and_emits_only_new_text(
+    make_chain, simulator
+):
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+
+    stream = make_chain(stream_recovery="continue").stream("hi")
+    events = list(stream)
+
+    partial = stream.completion().text[: -len("echo: hi")]
+    assert partial
+    assert LONG.text.startswith(partial)
+    assert not any(isinstance(e, StreamReset) for e in events)
+    last = simulator.requests[-1].json()["messages"][-1]
+    assert last == {"role": "assistant", "content": [{"type": "text", "text": partial.rstrip()}]}
+
+
+def test_a_model_that_refuses_prefill_is_asked_in_words_instead(make_chain, simulator):
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+    refusal = json.dumps(
+        {"type": "error", "error": {"type": "invalid_request_error", "message": "no prefill"}}
+    )
+    simulator.script(FALLBACK, [RawResponse(400, refusal)])
+
+    stream = make_chain(stream_recovery="continue").stream("hi")
+    text = texts(stream)
+
+    assert text.endswith("echo: " + CONTINUE_INSTRUCTION)
+    kinds = [(a.model, a.outcome, a.kind) for a in stream.attempts]
+    assert kinds == [
+        ("primary", Outcome.FAILED, "overloaded"),
+        ("fallback", Outcome.FAILED, "invalid_request"),
+        ("fallback", Outcome.OK, None),
+    ]
+
+
+# -- cancellation -----------------------------------------------------------------------------
+
+
+def test_closing_a_stream_closes_its_connection_and_records_the_cancel(
+    make_chain, simulator, transport
+):
+    simulator.script(PRIMARY, [Slow(delay=0.05, reply=LONG)])
+    stream = make_chain().stream("hi")
+    next(iter(stream))
+    assert open_connections(transport) == 1
+
+    stream.close()
+
+    assert open_connections(transport) == 0
+    assert stream.attempts[-1].outcome is Outcome.CANCELLED
+
+
+def test_cancelling_a_task_mid_request_closes_its_connection(make_chain, simulator, transport):
+    simulator.script(PRIMARY, [Hang()])
+    chain = make_chain()
+
+    async def cancel_midway() -> int:
+        task = asyncio.create_task(chain.acomplete("hi"))
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        left = open_connections(transport)
+        await transport.aclose()
+        return left
+
+    assert asyncio.run(cancel_midway()) == 0
+    assert simulator.count(FALLBACK) == 0
