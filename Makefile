@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 SYNCED := $(VENV)/.synced
 
-.PHONY: setup test demo lint format clean
+.PHONY: setup test demo docs lint format clean
 
 setup: $(SYNCED)
 
@@ -29,6 +29,10 @@ test: setup
 demo: setup
 	$(BIN)/hotswap demo
 
+# The documentation site, served at http://127.0.0.1:8000 and rebuilt on every change.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,4 +43,4 @@ format: setup
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site
