@@ -24,6 +24,7 @@ from hotswap.options import CompletionRequest, ThinkingLevel
 from hotswap.streaming import FrameDecoder, StreamTranslator, frame_decoder
 
 if TYPE_CHECKING:
+    from hotswap.auth import Credential
     from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.plugins import PluginHost
@@ -78,6 +79,8 @@ class Exchange:
         credential = (
             None if auth_type is AuthType.NONE else host.resolve_credential(model, auth_type, spec)
         )
+        self._login = (auth_type, spec, credential)
+        self._refused_once = False
         # An expired pi login is refreshed by the transport before the request is sent.
         self.refresh: TokenRefresh | None = plan_refresh(host, model, auth_type, spec, credential)
         http = host.build_request(model, self.request, stream=stream)
@@ -103,9 +106,25 @@ class Exchange:
         """
         if self.refresh is None:
             raise RuntimeError("this exchange has no refresh pending")
-        credential = self.refresh.credential(response)
+        self.use(self.refresh.credential(response))
+
+    def use(self, credential: Credential) -> None:
+        """Send ``credential`` instead of the one resolved (a login refreshed since)."""
         self.refresh = None
         self.headers.update(self.host.auth_headers(self.model, credential))
+
+    def refresh_after_refusal(self, error: ProviderError) -> bool:
+        """Whether to send again after refreshing the login, because the provider refused a
+        pi OAuth token with an ``auth`` error before its expiry. Once per exchange; when it
+        says yes, :attr:`refresh` holds the refresh to make first."""
+        if self._refused_once or error.kind is not ErrorKind.AUTH:
+            return False
+        self._refused_once = True
+        auth_type, spec, credential = self._login
+        self.refresh = plan_refresh(
+            self.host, self.model, auth_type, spec, credential, refused=True
+        )
+        return self.refresh is not None
 
     # -- outcomes -------------------------------------------------------------------------
 

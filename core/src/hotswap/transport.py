@@ -109,6 +109,11 @@ class Transport:
 
     def complete(self, exchange: Exchange) -> Completion:
         """Send a non-streaming exchange and return its completion (or raise its error)."""
+        try:
+            return exchange.completion(self._send_whole(exchange))
+        except ProviderError as error:
+            if not exchange.refresh_after_refusal(error):
+                raise
         return exchange.completion(self._send_whole(exchange))
 
     def _send_whole(self, exchange: Exchange) -> HttpResponse:
@@ -132,6 +137,17 @@ class Transport:
 
     def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
         """Send a streaming exchange and yield its events as they arrive."""
+        shown = False
+        try:
+            for event in self._stream_once(exchange):
+                shown = True
+                yield event
+        except ProviderError as error:
+            if shown or not exchange.refresh_after_refusal(error):
+                raise
+            yield from self._stream_once(exchange)
+
+    def _stream_once(self, exchange: Exchange) -> Iterator[StreamEvent]:
         self._refresh(exchange)
         timer = self._timer(exchange, time.monotonic())
         guard = SyncGuard(timer)
@@ -181,6 +197,10 @@ class Transport:
         refresh = exchange.refresh
         if refresh is None:
             return
+        current = refresh.superseded()
+        if current is not None:
+            exchange.use(current)
+            return
         try:
             response = self.client.send(self._refresh_request(self.client, refresh))
         except httpx2.TransportError as exc:
@@ -206,6 +226,11 @@ class Transport:
 
     async def acomplete(self, exchange: Exchange) -> Completion:
         """:meth:`complete`, for asyncio."""
+        try:
+            return exchange.completion(await self._asend_whole(exchange))
+        except ProviderError as error:
+            if not exchange.refresh_after_refusal(error):
+                raise
         return exchange.completion(await self._asend_whole(exchange))
 
     async def _asend_whole(self, exchange: Exchange) -> HttpResponse:
@@ -232,6 +257,18 @@ class Transport:
 
     async def astream(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         """:meth:`stream`, for asyncio."""
+        shown = False
+        try:
+            async for event in self._astream_once(exchange):
+                shown = True
+                yield event
+        except ProviderError as error:
+            if shown or not exchange.refresh_after_refusal(error):
+                raise
+            async for event in self._astream_once(exchange):
+                yield event
+
+    async def _astream_once(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         await self._arefresh(exchange)
         client = self.async_client
         loop = asyncio.get_running_loop()
@@ -285,6 +322,10 @@ class Transport:
         """:meth:`_refresh`, for asyncio."""
         refresh = exchange.refresh
         if refresh is None:
+            return
+        current = refresh.superseded()  # a small file read under a lock: quick enough inline
+        if current is not None:
+            exchange.use(current)
             return
         try:
             response = await self.async_client.send(

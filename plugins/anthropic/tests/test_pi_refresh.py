@@ -11,7 +11,7 @@ import time
 import pytest
 from hotswap_anthropic.auth import CLIENT_ID
 
-from hotswap import CompletionRequest, CredentialError, Message, TextDelta
+from hotswap import AuthError, CompletionRequest, CredentialError, Message, TextDelta
 from hotswap.exchange import Exchange
 from hotswap.transport import Transport
 
@@ -161,3 +161,58 @@ def test_an_expired_login_without_a_refresh_token_asks_for_a_new_login(host, hom
 
     with pytest.raises(CredentialError, match="has expired and holds no refresh token"):
         Exchange(host, pi_model, HI, stream=False)
+
+
+REVOKED = {**EXPIRED, "access": "sk-ant-oat01-revoked-access", "expires": 4102444800000}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+def test_a_token_refused_before_its_expiry_is_refreshed_once_and_the_request_sent_again(
+    host, home, token_endpoint, simulator, pi_model, stream
+):
+    write_pi_auth(home, {**OTHERS, "anthropic": REVOKED})
+    simulator.accept_keys("anthropic", "sk-ant-oat01-fresh-access")
+    token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
+
+    with Transport() as transport:
+        exchange = Exchange(host, pi_model, HI, stream=stream)
+        if stream:
+            events = list(transport.stream(exchange))
+            text = "".join(e.text for e in events if isinstance(e, TextDelta))
+        else:
+            text = transport.complete(exchange).text
+
+    assert text == "echo: hi there"
+    assert [r.headers["authorization"] for r in simulator.requests] == [
+        "Bearer sk-ant-oat01-revoked-access",
+        "Bearer sk-ant-oat01-fresh-access",
+    ]
+    assert len(token_endpoint.received) == 1
+
+
+def test_a_token_refused_again_after_the_refresh_is_an_auth_error(
+    host, home, token_endpoint, simulator, pi_model
+):
+    write_pi_auth(home, {"anthropic": REVOKED})
+    simulator.accept_keys("anthropic", "sk-ant-api03-some-other-key")
+    token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
+
+    with Transport() as transport, pytest.raises(AuthError):
+        transport.complete(Exchange(host, pi_model, HI, stream=False))
+
+    assert len(simulator.requests) == 2
+    assert len(token_endpoint.received) == 1
+
+
+def test_a_login_another_process_refreshed_meanwhile_is_used_without_refreshing_again(
+    host, home, expired_login, token_endpoint, simulator, pi_model
+):
+    exchange = Exchange(host, pi_model, HI, stream=False)  # read the expired login
+    fresh = {**EXPIRED, "access": "sk-ant-oat01-refreshed-by-pi", "expires": 4102444800000}
+    write_pi_auth(home, {**OTHERS, "anthropic": fresh})
+
+    with Transport() as transport:
+        transport.complete(exchange)
+
+    assert token_endpoint.received == []
+    assert simulator.requests[0].headers["authorization"] == "Bearer sk-ant-oat01-refreshed-by-pi"

@@ -6,7 +6,10 @@ request (``hotswap_refresh_request``); the transport sends it; the answer is rea
 (``hotswap_parse_refresh``, by default as a standard OAuth 2 answer); and the new tokens are
 merged into the login's entry in pi's ``auth.json``, under pi's lock and atomically, with every
 other entry kept. The original request then goes out with the new access token. ``expires``
-is written as pi writes it: epoch milliseconds, five minutes early.
+is written as pi writes it: epoch milliseconds, five minutes early. Just before refreshing,
+the entry is read again under the lock: if another process refreshed it meanwhile, its new
+token is used instead. A token the provider refuses with an ``auth`` error before its expiry
+is refreshed the same way, once, and the request sent again.
 
 Every way this can fail (no refresh token, a provider that cannot refresh, an unreachable or
 refusing token endpoint, an answer without a token) is a
@@ -16,12 +19,15 @@ refusing token endpoint, an answer without a token) is a
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import TYPE_CHECKING, final
 
 from hotswap.auth import AuthType, Credential, TokenGrant
 from hotswap.classify import provider_message
-from hotswap.credentials.pi_auth import LOGIN_HINT, update_pi_entry
+from hotswap.credentials.locations import home_dir, pi_auth_file
+from hotswap.credentials.lockdir import locked
+from hotswap.credentials.pi_auth import LOGIN_HINT, pi_credential, update_pi_entry
 from hotswap.errors import CredentialError, PluginError
 from hotswap.secrets import Secret
 
@@ -45,15 +51,21 @@ def plan_refresh(
     credential: Credential | None,
     *,
     now: float | None = None,
+    refused: bool = False,
 ) -> TokenRefresh | None:
     """The refresh ``credential`` needs before it can be sent, or None if it needs none.
 
+    :param refused: the provider refused the token although its expiry has not passed (revoked
+        early, or a clock out of step): refresh an OAuth login whatever its expiry says.
     :raises CredentialError: the login has expired and cannot be refreshed.
     """
     if auth_type is not AuthType.PI_AUTH or credential is None or spec.pi_provider is None:
         return None
+    if refused and credential.refresh_token is None:
+        return None  # an API key in pi's file: nothing to refresh
     expires_at = credential.expires_at
-    if expires_at is None or expires_at > (time.time() if now is None else now):
+    expired = expires_at is not None and expires_at <= (time.time() if now is None else now)
+    if not (expired or refused):
         return None
     entry = spec.pi_provider
     if credential.refresh_token is None:
@@ -106,6 +118,23 @@ class TokenRefresh:
 
     def __repr__(self) -> str:
         return f"TokenRefresh({self.method} {self.url}, entry={self._entry!r})"
+
+    def superseded(self, *, now: float | None = None) -> Credential | None:
+        """The login as pi's ``auth.json`` holds it now, if another process (pi, or another
+        hotswap) has refreshed it since it was read: refreshing again would spend a refresh
+        token that may already be used up. Read under pi's lock."""
+        path = pi_auth_file(os.environ, home_dir(None, os.environ))
+        try:
+            with locked(path):
+                current = pi_credential(self._entry)
+        except CredentialError:
+            return None
+        if current.secret.reveal() == self._expired.secret.reveal():
+            return None
+        expires_at = current.expires_at
+        if expires_at is not None and expires_at <= (time.time() if now is None else now):
+            return None
+        return current
 
     def credential(self, response: HttpResponse, *, now: float | None = None) -> Credential:
         """The fresh credential the token endpoint's answer holds, once written back to pi's
