@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
 
 from hotswap.cli.ask import compose_prompt
 from hotswap.cli.options import Thinking
 from hotswap.options import ThinkingLevel
-from hotswap.testing import Cut, RateLimit, RawResponse, Reply, Unauthorized
+from hotswap.testing import Cut, RateLimit, RawResponse, Reply, Slow, Unauthorized
 
 from .conftest import KEY
 
@@ -323,3 +329,47 @@ def test_an_unknown_thinking_level_is_refused_by_name(invoke, sim_config):
 
     assert result.exit_code == 2
     assert "'extreme' is not one of" in result.stderr
+
+
+def test_a_restarted_stream_is_marked_and_the_new_answer_follows(
+    invoke, sim_config, simulator, write_config
+):
+    restarting = sim_config.read_text().replace(
+        "max_retries = 0", 'max_retries = 0\nstream_recovery = "restart"'
+    )
+    config = write_config(restarting)
+    simulator.script("claude-sonnet-4-5", [Cut(after=4, reply=Reply(text="one two three four"))])
+
+    result = ask(invoke, config, "hello")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\necho: hello\n")
+    assert "sonnet failed part-way (" in result.stderr
+    assert "); answering again:" in result.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_answer_with_status_130(sim_config, simulator):
+    words = " ".join(f"w{i}" for i in range(200))
+    simulator.script("claude-sonnet-4-5", [Slow(delay=0.05, reply=Reply(text=words))])
+    env = {**os.environ, "ANTHROPIC_API_KEY": KEY, "PYTHONUNBUFFERED": "1"}
+    command = ["ask", "--config", str(sim_config), "a long story"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from hotswap.cli import main; main()", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    assert process.stdout is not None
+    seen = ""
+    while "w3" not in seen:
+        seen += process.stdout.read(1)
+
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=20)
+
+    assert process.returncode == 130
+    assert "w199" not in seen + out
+    assert (seen + out).endswith("\n")

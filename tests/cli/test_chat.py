@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from hotswap.testing import RateLimit, Reply, ServerFault, Slow
+from hotswap.testing import Hang, RateLimit, Reply, ServerFault, Slow
 
 from .conftest import KEY
 
@@ -131,12 +131,9 @@ def test_a_config_problem_exits_2_before_the_chat_starts(invoke, sim_config):
     assert "Chatting" not in result.stdout
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_the_answer_and_the_chat_goes_on(sim_config, simulator, tmp_path):
-    words = " ".join(f"w{i}" for i in range(200))
-    simulator.script("claude-sonnet-4-5", [Slow(delay=0.05, reply=Reply(text=words))])
+def _start_chat(config):
     env = {**os.environ, "ANTHROPIC_API_KEY": KEY, "PYTHONUNBUFFERED": "1"}
-    command = ["chat", "--config", str(sim_config)]
+    command = ["chat", "--config", str(config)]
     process = subprocess.Popen(
         [sys.executable, "-c", "from hotswap.cli import main; main()", *command],
         stdin=subprocess.PIPE,
@@ -147,20 +144,57 @@ def test_ctrl_c_stops_the_answer_and_the_chat_goes_on(sim_config, simulator, tmp
     )
     assert process.stdin is not None
     assert process.stdout is not None
-    process.stdin.write("tell me a long story\n")
+    return process
+
+
+def _say(process, *lines):
+    process.stdin.write("".join(f"{line}\n" for line in lines))
     process.stdin.flush()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_answer_keeps_what_was_shown_and_the_chat_goes_on(sim_config, simulator):
+    words = " ".join(f"w{i}" for i in range(200))
+    simulator.script("claude-sonnet-4-5", [Slow(delay=0.05, reply=Reply(text=words))])
+    process = _start_chat(sim_config)
+    _say(process, "tell me a long story")
     _read_until(process.stdout, "w3")
 
     process.send_signal(signal.SIGINT)
     time.sleep(0.3)
-    process.stdin.write("and now?\n/exit\n")
-    process.stdin.flush()
+    _say(process, "and now?", "/exit")
     out, err = process.communicate(timeout=20)
 
     assert process.returncode == 0
     assert "(stopped)" in err
-    assert "echo: and now?" in out
     assert "w199" not in out
+    [story, stopped, follow_up] = sent_messages(simulator.requests[-1])
+    assert story == ("user", "tell me a long story")
+    assert stopped[0] == "assistant"
+    assert stopped[1].startswith("w0 w1 w2 w3")
+    assert words.startswith(stopped[1])
+    assert follow_up == ("user", "and now?")
+
+
+@pytest.mark.slow
+def test_ctrl_c_before_any_answer_stops_at_once_and_forgets_the_turn(sim_config, simulator):
+    simulator.script("claude-sonnet-4-5", [Hang()])
+    process = _start_chat(sim_config)
+    _say(process, "never answered")
+    deadline = time.monotonic() + 15
+    while simulator.count() == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    _say(process, "answered", "/exit")
+    out, err = process.communicate(timeout=20)
+
+    assert process.returncode == 0
+    assert "(stopped)" in err
+    assert "echo: answered" in out
+    assert sent_messages(simulator.requests[-1]) == [("user", "answered")]
 
 
 def _read_until(stream, marker: str) -> str:

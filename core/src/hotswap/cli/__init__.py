@@ -19,10 +19,10 @@ app = typer.Typer(
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
 app.command("models")(models.models)
-app.command("doctor")(doctor.doctor)
 app.command("plugins")(plugins.plugins)
-app.command("demo")(demo.demo)
+app.command("doctor")(doctor.doctor)
 app.command("simulate")(simulate.simulate)
+app.command("demo")(demo.demo)
 
 
 def _version(value: bool) -> None:

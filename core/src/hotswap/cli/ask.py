@@ -53,7 +53,9 @@ def ask(
         bool, typer.Option("--verbose", "-v", help="Show every attempt with its timing.")
     ] = False,
 ) -> None:
-    """Send one prompt through a chain and print the answer.
+    """Ask one prompt through a chain.
+
+    The answer streams to stdout; a failover is told on stderr.
 
     Exit status: 0 answered; 1 every model failed or the answer was cut off; 2 a usage,
     config or credential problem (the message says what to fix).

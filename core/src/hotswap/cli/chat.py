@@ -46,10 +46,10 @@ def chat(
     thinking: ThinkingOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Talk with a chain, keeping the conversation; switch model or chain mid-way.
+    """Talk with a chain, keeping the history.
 
-    In the conversation: /model NAME, /chain NAME, /help, /exit. Ctrl-C stops the current
-    answer without leaving.
+    Switch model or chain mid-way; in the conversation: /model NAME, /chain NAME,
+    /help, /exit. Ctrl-C stops the current answer without leaving.
     """
     from hotswap.cli import selection
     from hotswap.cli.failures import reporting

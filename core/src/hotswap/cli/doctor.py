@@ -44,7 +44,9 @@ def doctor(
         ),
     ] = False,
 ) -> None:
-    """Check config, plugins and credentials model by model, and say what to fix.
+    """Check the setup and say what to fix.
+
+    Config, plugins, and each model's provider and credential.
 
     Exit status: 0 when everything is ready, 2 when something needs fixing.
     """

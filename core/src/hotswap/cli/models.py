@@ -22,8 +22,10 @@ def models(
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """List configured models and the known models of every installed provider, with their
-    credential and breaker state."""
+    """List models: credential and breaker state.
+
+    The configured models, then the known models of every installed provider.
+    """
     from hotswap.cli import selection
     from hotswap.cli.failures import reporting
     from hotswap.engine import FailoverChain

@@ -11,7 +11,11 @@ import typer
 def plugins(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """List installed plugins, their versions and entry points, and any that failed to load."""
+    """List installed plugins and load failures.
+
+    Versions, entry points and providers; a plugin that failed to load, with the reason.
+    HOTSWAP_DISABLE_PLUGINS=name,name keeps named plugins from loading.
+    """
     from hotswap.plugins import default_host
 
     host = default_host()
