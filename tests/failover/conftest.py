@@ -6,6 +6,8 @@ what they are beyond the wire format the simulator speaks for them.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -62,16 +64,21 @@ def transport():
 
 @pytest.fixture
 def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
-    """``make_chain(failover={...})``: primary then fallback, both pointed at the simulator,
-    with breakers of their own."""
+    """``make_chain(**failover)``: primary then fallback, both pointed at the simulator (or the
+    primary at ``primary_url``), with breakers of their own."""
     breakers = MemoryBreakerStore()
 
-    def build(models: tuple[str, ...] = ("primary", "fallback"), **failover: Any) -> FailoverChain:
+    def build(
+        models: tuple[str, ...] = ("primary", "fallback"),
+        primary_url: str | None = None,
+        **failover: Any,
+    ) -> FailoverChain:
         base_url = f"{simulator.url}/v1"
+        primary = {"provider": "anthropic", "model": PRIMARY, "base_url": primary_url or base_url}
         config = Config.from_dict(
             {
                 "models": {
-                    "primary": {"provider": "anthropic", "model": PRIMARY, "base_url": base_url},
+                    "primary": primary,
                     "fallback": {"provider": "anthropic", "model": FALLBACK, "base_url": base_url},
                 },
                 "failover": failover,
@@ -91,3 +98,22 @@ def open_connections(transport: Transport) -> int:
         pool = client._transport._pool  # type: ignore[union-attr]
         count += sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
     return count
+
+
+@pytest.fixture
+def unanswered_port():
+    """A loopback port whose listen queue is full, so a new connection never completes."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    yield port
+    for sock in (*fillers, server):
+        sock.close()

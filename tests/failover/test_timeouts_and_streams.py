@@ -27,6 +27,17 @@ def texts(events) -> str:
 # -- timeouts ---------------------------------------------------------------------------------
 
 
+def test_a_connection_that_never_opens_is_a_connect_timeout(make_chain, unanswered_port):
+    url = f"http://127.0.0.1:{unanswered_port}/v1"
+    started = time.monotonic()
+
+    reply = make_chain(primary_url=url, connect_timeout_s=0.3).complete("hi")
+
+    assert time.monotonic() - started < 3
+    assert (reply.model, reply.attempts[0].kind) == ("fallback", "timeout")
+    assert "ConnectTimeout" in reply.attempts[0].message
+
+
 def test_no_first_event_in_time_fails_over_as_a_timeout(make_chain, simulator):
     simulator.script(PRIMARY, [Hang()])
     started = time.monotonic()
