@@ -8,8 +8,8 @@ them:
             titled ``Output``, what the code printed must match it
 ``pycon``   run as a doctest
 ``toml``    parsed; titled with a file name (``title="hotswap.toml"``), written to that file
-            in the page's working directory, and a hotswap config file is loaded and checked;
-            untitled, it is checked as a hotswap config
+            in the page's working directory, and a hotswap config file (or a simulator faults
+            file) is loaded and checked; untitled, it is checked as a hotswap config
 ``console`` each ``$ hotswap ...`` line is run (in-process) and its output must match the
             lines that follow it
 ``sh``      commands for the reader's own shell (installing, publishing): not run, but each
@@ -34,7 +34,18 @@ __all__ = ["SHELL_PROGRAMS", "Block", "matches", "read_blocks"]
 
 RUN = frozenset({"python", "pycon", "toml", "console"})
 SHOWN = frozenset({"sh", "text", "mermaid"})
-SHELL_PROGRAMS = ("pip", "uv", "cookiecutter", "cd", "git", "make", "export", "keyring", "chmod")
+SHELL_PROGRAMS = (
+    "pip",
+    "uv",
+    "cookiecutter",
+    "cd",
+    "git",
+    "make",
+    "export",
+    "keyring",
+    "chmod",
+    "mkdir",
+)
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)[ \t]*(?P<info>.*)$")
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
@@ -113,11 +124,17 @@ def _setup_before(lines: list[str], index: int) -> str:
 
 
 def matches(expected: str, actual: str) -> bool:
-    """Whether ``actual`` is ``expected`` with each ``...`` standing for any text (including
-    none, and across lines); trailing spaces and blank lines at either end are ignored."""
+    """Whether ``actual`` is ``expected`` with each ``...`` standing for any text: a line that
+    is only ``...`` for any number of lines (none included), and ``...`` within a line for any
+    text at all. Trailing spaces and blank lines at either end are ignored."""
 
     def tidy(text: str) -> str:
-        return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+        return "\n".join(line.rstrip() for line in text.strip("\n").splitlines()) + "\n"
 
-    pattern = ".*?".join(re.escape(piece) for piece in tidy(expected).split("..."))
+    pattern = ""
+    for line in tidy(expected).splitlines():
+        if line == "...":
+            pattern += r"(?:[^\n]*\n)*?"
+        else:
+            pattern += ".*?".join(re.escape(piece) for piece in line.split("...")) + r"\n"
     return re.fullmatch(pattern, tidy(actual), re.DOTALL) is not None

@@ -9,7 +9,6 @@ described in :mod:`markdown_examples`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import doctest
 import io
@@ -28,6 +27,7 @@ from hotswap.config import load_config_file
 from hotswap.config.schema import Config
 from hotswap.engine import MemoryBreakerStore
 from hotswap.testing import Simulator
+from hotswap.testing.scriptfile import load_script_file
 
 from .markdown_examples import RUN, SHELL_PROGRAMS, SHOWN, Block, matches, read_blocks
 
@@ -110,15 +110,19 @@ def world(
 
     monkeypatch.setattr(httpx2, "Client", Client)
     monkeypatch.setattr(httpx2, "AsyncClient", AsyncClient)
-    # Breakers are shared by every chain in a process: a page's failovers stay on its page.
+    # Breakers and the default plugin host are shared by everything in a process: a page's
+    # failovers and registered observers stay on its page.
     monkeypatch.setattr("hotswap.engine.failover_chain._shared_breakers", MemoryBreakerStore())
+    monkeypatch.setattr("hotswap.plugins._default", None)
     yield {"__name__": "__docs__", "simulator": simulator}
     # A chain made at a page's top level lives as long as the program, as in an application;
     # here the page is over, so its connections are closed.
     for client in opened:
         client.close()
     for async_client in opened_async:
-        asyncio.run(async_client.aclose())
+        # An example using asyncio closes its clients before its event loop ends, as an
+        # application must; one it left open cannot be closed from another loop.
+        assert async_client.is_closed, "an example left an async client open"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -179,6 +183,8 @@ def _check_toml(block: Block, where: str) -> None:
     path.write_text(block.code)
     if path.name == "hotswap.toml":
         load_config_file(path)
+    elif path.name.endswith("faults.toml"):
+        load_script_file(path)
 
 
 def _run_console(block: Block, where: str) -> None:

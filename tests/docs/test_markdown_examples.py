@@ -54,3 +54,9 @@ def test_an_ellipsis_stands_for_any_text_even_across_lines() -> None:
     assert matches("a\n...\nz", "a\nb\nc\nz")
     assert not matches("took ... ms", "took 12 s")
     assert not matches("exactly this", "exactly this and more")
+
+
+def test_a_line_of_only_an_ellipsis_stands_for_any_number_of_lines() -> None:
+    assert matches("...\nb\n...", "b\n")
+    assert matches("...\nb\n...", "a\nb\nc\n")
+    assert not matches("...\nb\n...", "a\nc\n")
