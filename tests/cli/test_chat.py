@@ -51,6 +51,20 @@ def test_the_system_prompt_is_sent_with_every_turn(invoke, sim_config, simulator
     assert all("be brief" in str(system) for system in systems)
 
 
+def test_request_options_apply_to_every_turn(invoke, sim_config, simulator):
+    chat(invoke, sim_config, ["one", "two"], "--max-tokens", "40", "--temperature", "0.2")
+
+    sent = [(r.json()["max_tokens"], r.json()["temperature"]) for r in simulator.requests]
+    assert sent == [(40, 0.2), (40, 0.2)]
+
+
+def test_thinking_is_asked_for_on_every_turn(invoke, sim_config, simulator):
+    chat(invoke, sim_config, ["one", "two"], "--thinking", "low")
+
+    assert all("thinking" in r.json() for r in simulator.requests)
+    assert len(simulator.requests) == 2
+
+
 def test_model_switches_to_one_model_and_keeps_the_history(invoke, sim_config, simulator):
     result = chat(invoke, sim_config, ["hello", "/model haiku", "go on"])
 
