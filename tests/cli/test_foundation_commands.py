@@ -65,6 +65,7 @@ def test_plugins_json_is_machine_readable(install_plugin):
 
 def test_demo_resolves_the_example_chain_against_what_is_installed(monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-demo-key-never-printed")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
 
     result = runner.invoke(app, ["demo"])
 
@@ -74,7 +75,7 @@ def test_demo_resolves_the_example_chain_against_what_is_installed(monkeypatch):
     assert "ready: auth api_key, credential from environment variable ANTHROPIC_API_KEY" in (
         result.output
     )
-    assert "provider not installed: pip install hotswap-openai" in result.output
+    assert "2. gpt4o: openai / gpt-4o\n     ready except the credential" in result.output
     assert "demo-key-never-printed" not in result.output
 
 

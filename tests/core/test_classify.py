@@ -7,6 +7,7 @@ import pytest
 from hotswap.classify import (
     classify_failure,
     classify_status,
+    duration_seconds,
     provider_message,
     retry_after_seconds,
 )
@@ -95,3 +96,26 @@ def test_an_in_stream_error_is_a_server_error_with_the_providers_message():
     assert classify_failure(failure) == ErrorClassification(
         ErrorKind.SERVER_ERROR, "Internal error"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("6m0s", 360.0),
+        ("1.5s", 1.5),
+        ("20ms", 0.02),
+        ("2m59.56s", 179.56),
+        ("1h2m", 3720.0),
+        ("37s", 37.0),
+        (" 7.66s ", 7.66),
+        ("0s", 0.0),
+        ("soon", None),
+        ("12", None),
+        ("1.5sx", None),
+        ("", None),
+    ],
+)
+def test_durations_are_read_as_go_and_protobuf_write_them(text, seconds):
+    found = duration_seconds(text)
+
+    assert found == (pytest.approx(seconds) if seconds is not None else None)

@@ -137,12 +137,12 @@ def test_an_unknown_provider_lists_what_is_installed_and_how_to_add_it(install_p
     install_plugin("acme", ACME)
 
     with pytest.raises(UnknownProviderError) as raised:
-        PluginHost().provider("groq")
+        PluginHost().provider("zeta")
 
     message = str(raised.value)
-    assert "no installed plugin provides 'groq'" in message
+    assert "no installed plugin provides 'zeta'" in message
     assert "installed providers: acme" in message
-    assert "pip install hotswap-groq" in message
+    assert "pip install hotswap-zeta" in message
 
 
 def test_a_failed_plugin_is_named_when_its_provider_is_asked_for(install_plugin):

@@ -21,6 +21,7 @@ from hotswap.http import Failure, HttpResponse, TransportFailure
 __all__ = [
     "classify_failure",
     "classify_status",
+    "duration_seconds",
     "message_in",
     "provider_message",
     "retry_after_seconds",
@@ -78,6 +79,21 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None)
         return None
     current = time.time() if now is None else now
     return max(when.timestamp() - current, 0.0)
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|ms|us|µs|ns|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def duration_seconds(text: str) -> float | None:
+    """Seconds in a duration written as Go and protobuf write them: ``6m0s``, ``1.5s``,
+    ``20ms``, ``2m59.56s``, ``1h2m``, ``37s`` (OpenAI's and Groq's ``x-ratelimit-reset-*``
+    headers, Gemini's ``retryDelay``). None when ``text`` is not such a duration."""
+    text = text.strip()
+    pieces = _DURATION.findall(text)
+    if not pieces or "".join(number + unit for number, unit in pieces) != text:
+        return None
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in pieces)
 
 
 _TITLE = re.compile(rb"<title>\s*(.*?)\s*</title>", re.IGNORECASE | re.DOTALL)

@@ -8,13 +8,31 @@ it. Checks a bearer token, then ``model`` and a non-empty ``messages``. Streams 
 compatible servers do, so when a request asks for reasoning (``reasoning_effort`` other than
 ``none``, ``reasoning``, ``include_reasoning``) the thinking text comes back in
 ``message.reasoning`` (``delta.reasoning``), as Groq, OpenRouter and Ollama send it.
+
+Where a compatible provider's wire differs, the simulator speaks its variant, told by the path
+or the model id (provider-facts §3, §5, §6, §7):
+
+* **Groq** (``/openai/v1/…``): the finish chunk of a stream carries ``x_groq.usage``.
+* **OpenRouter** (``/api/v1/…``): a stream opens with a ``: OPENROUTER PROCESSING`` comment and
+  always ends with a usage chunk; errors are ``{"error": {"code": <status>, "message",
+  "metadata"}}``, out of credit is a 402, and an error after a stream began is a chunk with that
+  ``error`` and ``finish_reason: "error"``.
+* **Mistral** (``mistral-*``, ``magistral-*``, ``codestral-*``, ``devstral-*``, ``ministral-*``,
+  ``pixtral-*``, ``open-mistral-*``): the finish chunk of a stream always carries ``usage``;
+  errors are ``{"object": "error", "message", "type", "param", "code"}``, a rate limit
+  ``rate_limited`` code ``1300``, overload "Service tier capacity exceeded" code ``3505``.
+* **xAI** (``grok-*``): errors are ``{"code": "<grpc-ish>", "error": "<message>"}``; a refused
+  key is a **400**; out of credit is a 429 about spending limits.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Mapping
-from typing import Any, TypeAlias
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
 
 from hotswap.testing.faults import (
     ContextTooLong,
@@ -51,6 +69,39 @@ _FINISH_REASONS = {
     Finish.CONTENT_FILTER: "content_filter",
 }
 _DONE = b"data: [DONE]\n\n"
+_KEEP_ALIVE = b": OPENROUTER PROCESSING\n\n"
+_MISTRAL_MODELS = re.compile(
+    r"(mistral|magistral|codestral|devstral|ministral|pixtral|open-mistral)-"
+)
+
+Variant: TypeAlias = Literal["openai", "groq", "openrouter", "mistral", "xai"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompatRequest(ChatRequest):
+    """A chat request, and which provider's variant of the format answers it."""
+
+    variant: Variant = "openai"
+
+
+def variant_of(path: str, model: Any) -> Variant:
+    """The provider a request is for, by its path (Groq, OpenRouter) or model id (Mistral,
+    xAI); OpenAI's own format otherwise."""
+    if path.startswith("/openai/v1/"):
+        return "groq"
+    if path.startswith("/api/v1/"):
+        return "openrouter"
+    if isinstance(model, str) and _MISTRAL_MODELS.match(model):
+        return "mistral"
+    if isinstance(model, str) and model.startswith("grok-"):
+        return "xai"
+    return "openai"
+
+
+def _variant(request: ChatRequest | None) -> Variant:
+    return request.variant if isinstance(request, CompatRequest) else "openai"
+
+
 _KEYS_PAGE = "https://platform.openai.com/account/api-keys"
 
 
@@ -69,6 +120,9 @@ class OpenAI(Dialect):
             )
             return _error(401, message, "invalid_request_error", None, None, incoming.ordinal)
         if keys is not None and token not in keys:
+            payload = _model_in(incoming.body)
+            if variant_of(incoming.path, payload) == "xai":
+                return _xai_error(400, f"Incorrect API key provided: {_masked(token)}.")
             return _error(401, *_bad_key(token), incoming.ordinal)
         return None
 
@@ -98,7 +152,8 @@ class OpenAI(Dialect):
             )
         options = payload.get("stream_options")
         limit = payload.get("max_completion_tokens", payload.get("max_tokens"))
-        return ChatRequest(
+        return CompatRequest(
+            variant=variant_of(incoming.path, payload["model"]),
             model=payload["model"],
             stream=payload.get("stream") is True,
             prompt=last_text(messages, role_key="role", roles=("user",), parts_key="content"),
@@ -140,13 +195,16 @@ class OpenAI(Dialect):
 
     def stream(self, request: ChatRequest, answer: Answer) -> StreamBody:
         envelope = _envelope(request, "chat.completion.chunk")
-        usage_field = {"usage": None} if request.include_usage else {}
+        variant = _variant(request)
+        usage_chunk = request.include_usage or variant == "openrouter"
+        usage_field = {"usage": None} if usage_chunk else {}
 
-        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        def chunk(delta: dict[str, Any], finish: str | None = None, **more: Any) -> bytes:
             choice = {"index": 0, "delta": delta, "finish_reason": finish}
-            return sse({**envelope, "choices": [choice], **usage_field})
+            return sse({**envelope, "choices": [choice], **usage_field, **more})
 
-        frames = [chunk({"role": "assistant", "content": ""})]
+        frames = [_KEEP_ALIVE] if variant == "openrouter" else []
+        frames.append(chunk({"role": "assistant", "content": ""}))
         frames.extend(chunk({"reasoning": piece}) for piece in answer.thinking_pieces)
         frames.extend(chunk({"content": piece}) for piece in answer.text_pieces)
         for index, call in enumerate(answer.tool_calls):
@@ -157,18 +215,35 @@ class OpenAI(Dialect):
                 chunk({"tool_calls": [{"index": index, "function": {"arguments": part}}]})
                 for part in fragments(call.arguments_json())
             )
-        frames.append(chunk({}, _FINISH_REASONS[answer.finish]))
-        if request.include_usage:
+        finish_usage: dict[str, Any] = {}
+        if variant == "groq":
+            finish_usage["x_groq"] = {
+                "id": f"req_sim{request.ordinal:04d}",
+                "usage": _usage(answer),
+            }
+        elif variant == "mistral":
+            finish_usage["usage"] = _usage(answer)
+        frames.append(chunk({}, _FINISH_REASONS[answer.finish], **finish_usage))
+        if usage_chunk:
             frames.append(sse({**envelope, "choices": [], "usage": _usage(answer)}))
         frames.append(_DONE)
         content_type = "text/event-stream; charset=utf-8"
         return StreamBody(content_type, tuple(frames), 1, _request_id(request.ordinal))
 
     def error(self, fault: ErrorFault, request: ChatRequest | None) -> Outgoing:
+        variant = _variant(request)
+        if variant in ("openrouter", "mistral", "xai"):
+            status, body, headers = _VARIANT_ERRORS[variant](fault, request)
+            return json_response(status, body, headers)
         status, fields, headers = _describe(fault, request)
         return _error(status, *fields, request.ordinal if request else 0, headers)
 
     def stream_error(self, fault: ErrorFault, request: ChatRequest) -> bytes:
+        if _variant(request) == "openrouter":
+            _, body, _ = _openrouter_error(fault, request)
+            choice = {"index": 0, "delta": {"content": ""}, "finish_reason": "error"}
+            envelope = _envelope(request, "chat.completion.chunk")
+            return sse({**envelope, **body, "choices": [choice]})
         _, (message, kind, param, code), _ = _describe(fault, request)
         return sse({"error": {"message": message, "type": kind, "param": param, "code": code}})
 
@@ -224,9 +299,104 @@ def _describe(
 
 
 def _bad_key(key: str) -> _Fields:
-    masked = f"{key[:3]}{'*' * 8}{key[-4:]}" if len(key) > 8 else "*" * len(key)
-    message = f"Incorrect API key provided: {masked}. You can find your API key at {_KEYS_PAGE}."
+    message = (
+        f"Incorrect API key provided: {_masked(key)}. You can find your API key at {_KEYS_PAGE}."
+    )
     return message, "invalid_request_error", None, "invalid_api_key"
+
+
+def _masked(key: str) -> str:
+    return f"{key[:3]}{'*' * 8}{key[-4:]}" if len(key) > 8 else "*" * len(key)
+
+
+def _model_in(body: bytes) -> Any:
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    return payload.get("model") if isinstance(payload, dict) else None
+
+
+# -- the compatible providers' own error shapes ---------------------------------------------------
+
+_Described: TypeAlias = "tuple[int, dict[str, Any], Mapping[str, str]]"
+"""An error answer's status, body and extra headers."""
+
+
+def _openrouter_error(fault: ErrorFault, request: ChatRequest | None) -> _Described:
+    """OpenRouter's ``{"error": {"code", "message", "metadata"}}``: OpenAI's statuses and
+    messages, except that being out of credit is a 402 and upstream failures name the
+    provider."""
+    status, (message, *_), headers = _describe(fault, request)
+    metadata: dict[str, Any] = {}
+    if isinstance(fault, QuotaExhausted):
+        status, headers = 402, {}
+        message = "Insufficient credits. Add more using https://openrouter.ai/settings/credits"
+    elif isinstance(fault, RateLimit):
+        headers = {"retry-after": seconds_text(fault.retry_after)}
+    elif isinstance(fault, (Overloaded, ServerFault)):
+        metadata = {"provider_name": "Simulated", "raw": message}
+        message = "Provider returned error"
+    body: dict[str, Any] = {"code": status, "message": message}
+    if metadata:
+        body["metadata"] = metadata
+    return status, {"error": body}, headers
+
+
+def _mistral_error(fault: ErrorFault, request: ChatRequest | None) -> _Described:
+    """Mistral's ``{"object": "error", "message", "type", "param", "code"}``."""
+    status, (message, kind, param, code), headers = _describe(fault, request)
+    if isinstance(fault, RateLimit):
+        message, kind, code = "Rate limit exceeded", "rate_limited", "1300"
+        headers = {"retry-after": seconds_text(fault.retry_after)}
+    elif isinstance(fault, Overloaded):
+        message = "Service tier capacity exceeded for this model."
+        kind, code = "service_tier_capacity_exceeded", "3505"
+    elif isinstance(fault, ContextTooLong):
+        tokens = 131_072 + max(1, request.input_words if request else 1)
+        message = (
+            f"Prompt contains {tokens} tokens and 0 draft tokens, too large for model with "
+            "131072 maximum context length"
+        )
+        kind, code = "invalid_request_message_order", "3051"
+    body = {"object": "error", "message": message, "type": kind, "param": param, "code": code}
+    return status, body, headers
+
+
+def _xai_error(status: int, message: str, code: str = "invalid-argument") -> Outgoing:
+    return json_response(status, {"code": code, "error": message})
+
+
+def _xai_described(fault: ErrorFault, request: ChatRequest | None) -> _Described:
+    """xAI's ``{"code", "error"}``: a refused key is a 400; out of credit a 429 about limits."""
+    status, (message, *_), headers = _describe(fault, request)
+    code = {400: "invalid-argument", 403: "permission-denied", 429: "resource-exhausted"}
+    if isinstance(fault, Unauthorized):
+        status = 400
+        message = "Incorrect API key provided: xa***ey. You can obtain an API key from "
+        message += "https://console.x.ai."
+    elif isinstance(fault, QuotaExhausted):
+        message = (
+            "Your team sim-team has either used all available credits or reached its monthly "
+            "spending limit. To continue making API requests, please purchase more credits or "
+            "raise your spending limit."
+        )
+    elif isinstance(fault, RateLimit):
+        message = "Too many requests for team sim-team: requests per minute (actual/limit): 61/60"
+    elif isinstance(fault, ContextTooLong):
+        tokens = 131_072 + max(1, request.input_words if request else 1)
+        message = (
+            f"This model's maximum prompt length is 131072 but the request contains {tokens} "
+            "tokens."
+        )
+    return status, {"code": code.get(status, "internal"), "error": message}, headers
+
+
+_VARIANT_ERRORS = {
+    "openrouter": _openrouter_error,
+    "mistral": _mistral_error,
+    "xai": _xai_described,
+}
 
 
 def _rate_limit_headers(retry_after: float) -> dict[str, str]:

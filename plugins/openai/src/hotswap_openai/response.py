@@ -1,0 +1,215 @@
+"""Chat-completions answers as hotswap's types: a whole ``chat.completion``, or its chunk stream.
+
+A whole answer is read as one chunk of a stream whose ``delta`` is the ``message``, through the
+same translation and the core's assembler, so the two cannot disagree.
+
+* **Text**: ``content`` as a string, or a list of ``text`` chunks (Mistral's reasoning models).
+  A ``refusal`` is the text, and the answer finishes ``content_filter``.
+* **Reasoning text**: ``reasoning`` (Groq, OpenRouter, Ollama), ``reasoning_content`` (xAI,
+  DeepSeek, vLLM) or ``thinking`` chunks in ``content`` (Mistral).
+* **Tool calls**: fragments keyed by ``index`` (or, where a provider leaves it out, by their
+  ``id``); ``arguments`` given as an object rather than a JSON string are accepted.
+* **Finish reasons**: ``stop`` → ``stop``; ``length`` and ``model_length`` → ``length``;
+  ``tool_calls`` and ``function_call`` → ``tool_calls``; ``content_filter`` →
+  ``content_filter``; anything else → ``other``, the raw word kept. ``error`` is no finish:
+  the answer failed (Mistral, OpenRouter).
+* **Usage**: ``prompt_tokens`` (with ``prompt_tokens_details.cached_tokens``) and
+  ``completion_tokens`` (with ``completion_tokens_details.reasoning_tokens``), wherever the
+  provider's quirks say a chunk carries it.
+* **Errors in a 200**: a body or chunk with an ``error`` (or a finish reason ``error``) is
+  handed back for classification, never read as an answer.
+* **The end**: the stream is finished once a finish reason arrives; ``data: [DONE]`` may follow
+  or not. The :class:`~hotswap.events.Finish` event is held back until the usage that follows
+  the finish reason (or ``[DONE]``), so a stream's events end with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from hotswap.completion import Completion, FinishReason, Usage
+from hotswap.events import (
+    Finish,
+    StreamEvent,
+    StreamFailure,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDelta,
+    UsageUpdate,
+)
+from hotswap.framing import Frame, Framing
+from hotswap.streaming import StreamAssembler
+
+if TYPE_CHECKING:
+    from hotswap_openai.quirks import Quirks
+
+__all__ = ["FINISH_REASONS", "ChatStream", "parse_completion", "usage"]
+
+FINISH_REASONS = {
+    "stop": FinishReason.STOP,
+    "length": FinishReason.LENGTH,
+    "model_length": FinishReason.LENGTH,
+    "tool_calls": FinishReason.TOOL_CALLS,
+    "function_call": FinishReason.TOOL_CALLS,
+    "content_filter": FinishReason.CONTENT_FILTER,
+}
+_FAILED = "error"
+
+
+def usage(reported: Mapping[str, Any]) -> Usage:
+    """The counts ``reported`` holds, and only those."""
+    fields: dict[str, int] = {}
+    if isinstance(reported.get("prompt_tokens"), int):
+        fields["input_tokens"] = reported["prompt_tokens"]
+    if isinstance(reported.get("completion_tokens"), int):
+        fields["output_tokens"] = reported["completion_tokens"]
+    cached = (reported.get("prompt_tokens_details") or {}).get("cached_tokens")
+    if isinstance(cached, int):
+        fields["cache_read_tokens"] = cached
+    reasoning = (reported.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    if isinstance(reasoning, int):
+        fields["thinking_tokens"] = reasoning
+    return Usage(**fields)
+
+
+def parse_completion(body: Any, quirks: Quirks, *, provider: str) -> Completion | None:
+    """The completion a ``chat.completion`` body holds; None for an error sent with a 2xx."""
+    if not isinstance(body, dict) or failed(body) or not body.get("choices"):
+        return None
+    choice = body["choices"][0]
+    chunk = {**body, "choices": [{**choice, "delta": choice.get("message") or {}}]}
+    stream = ChatStream(quirks)
+    assembler = StreamAssembler()
+    for event in (*stream.translate_chunk(chunk), *stream.close()):
+        if isinstance(event, StreamFailure):
+            return None
+        assembler.add(event)
+    return assembler.completion(provider=provider).model_copy(update={"raw": body})
+
+
+def failed(chunk: Mapping[str, Any]) -> bool:
+    """Whether a body or chunk reports an error rather than an answer."""
+    if chunk.get("error") not in (None, "", {}):
+        return True
+    x_groq = chunk.get("x_groq")
+    if isinstance(x_groq, dict) and x_groq.get("error"):
+        return True
+    return any(c.get("finish_reason") == _FAILED for c in chunk.get("choices") or ())
+
+
+class ChatStream:
+    """Translates one chat-completions SSE stream."""
+
+    framing: Framing = "sse"
+
+    def __init__(self, quirks: Quirks) -> None:
+        self.finished = False
+        self._quirks = quirks
+        self._finish: Finish | None = None  # held back until usage or [DONE]
+        self._model_id: str | None = None
+        self._refused = False
+        self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
+        self._last_index = -1
+
+    def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
+        if frame.data.strip() == "[DONE]":
+            return self.close()
+        return self.translate_chunk(frame.json())
+
+    def close(self) -> tuple[StreamEvent, ...]:
+        """The held-back finish, at ``[DONE]`` (or the end of a whole answer)."""
+        self.finished = True
+        finish, self._finish = self._finish, None
+        return (finish,) if finish else ()
+
+    def translate_chunk(self, chunk: dict[str, Any]) -> list[StreamEvent | StreamFailure]:
+        """The events one decoded chunk carries."""
+        if failed(chunk):
+            return [StreamFailure(chunk)]
+        self._model_id = chunk.get("model") or self._model_id
+        events: list[StreamEvent | StreamFailure] = []
+        choices = chunk.get("choices") or ()
+        if choices:
+            choice = choices[0]
+            events.extend(self._delta(choice.get("delta") or {}))
+            raw = choice.get("finish_reason")
+            if raw:
+                reason = FINISH_REASONS.get(raw, FinishReason.OTHER)
+                if self._refused:
+                    reason, raw = FinishReason.CONTENT_FILTER, "refusal"
+                self._finish = Finish(reason, raw, self._model_id)
+                self.finished = True
+        reported = self._usage(chunk)
+        if reported is not None:
+            events.append(UsageUpdate(usage(reported)))
+            if self._finish is not None:
+                events.extend(self.close())
+        return events
+
+    def _usage(self, chunk: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        for path in self._quirks.usage_fields:
+            value: Any = chunk
+            for name in path.split("."):
+                value = value.get(name) if isinstance(value, dict) else None
+            if isinstance(value, dict):
+                return value
+        return None
+
+    def _delta(self, delta: Mapping[str, Any]) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+        if isinstance(reasoning, str) and reasoning:
+            events.append(ThinkingDelta(reasoning))
+        content = delta.get("content")
+        if isinstance(content, str):
+            if content:
+                events.append(TextDelta(content))
+        elif isinstance(content, list):
+            events.extend(_chunks(content))
+        refusal = delta.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            self._refused = True
+            events.append(TextDelta(refusal))
+        for position, call in enumerate(delta.get("tool_calls") or ()):
+            events.append(self._tool_call(position, call))
+        return events
+
+    def _tool_call(self, position: int, call: Mapping[str, Any]) -> ToolCallDelta:
+        function = call.get("function") or {}
+        call_id = call.get("id") or None
+        index = call.get("index")
+        if not isinstance(index, int):
+            # No index (whole calls, several in one chunk): a new id opens a new call.
+            if call_id is not None and call_id not in self._indexes:
+                index = max(self._last_index + 1, position)
+            else:
+                index = self._indexes.get(call_id or "", self._last_index)
+        if call_id is not None:
+            self._indexes.setdefault(call_id, index)
+        self._last_index = max(self._last_index, index)
+        arguments = function.get("arguments") or ""
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments)
+        return ToolCallDelta(
+            index, id=call_id, name=function.get("name") or None, arguments=arguments
+        )
+
+
+def _chunks(content: list[Any]) -> list[StreamEvent]:
+    """Events of a content list: ``text`` chunks, and ``thinking`` chunks whose ``thinking`` is
+    itself a list of ``text`` chunks (Mistral)."""
+    events: list[StreamEvent] = []
+    for chunk in content:
+        if not isinstance(chunk, dict):
+            continue
+        if chunk.get("type") == "text" and chunk.get("text"):
+            events.append(TextDelta(chunk["text"]))
+        elif chunk.get("type") == "thinking":
+            inner = chunk.get("thinking")
+            parts = inner if isinstance(inner, list) else [{"text": inner}]
+            text = "".join(p.get("text") or "" for p in parts if isinstance(p, dict))
+            if text:
+                events.append(ThinkingDelta(text))
+    return events

@@ -1,0 +1,128 @@
+"""Helpers for testing an OpenAI-compatible plugin, over real HTTP against hotswap's simulator
+(``hotswap.testing``) or on bytes alone. Not imported by the plugin itself, since they load the
+core's transport::
+
+    from hotswap_openai.testing import Harness
+
+    def test_an_answer(simulator, monkeypatch):
+        monkeypatch.setenv("ACME_API_KEY", "sk-test")
+        acme = Harness(plugin, base_url=f"{simulator.url}/v1", model="acme-1")
+        assert acme.complete("hi").text == "echo: hi"
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from hotswap.completion import Completion
+from hotswap.config import ModelConfig
+from hotswap.events import StreamEvent, StreamFailure
+from hotswap.exchange import Exchange
+from hotswap.framing import SSEDecoder
+from hotswap.messages import Message
+from hotswap.options import CompletionOptions, CompletionRequest
+from hotswap.plugins import PluginHost
+from hotswap.provider_plugin import ProviderPlugin
+from hotswap.streaming import StreamAssembler, StreamTranslator
+from hotswap.transport import Transport
+
+__all__ = ["Harness", "assemble", "probe_installed", "request", "translate"]
+
+
+def request(*messages: Message | str, **options: Any) -> CompletionRequest:
+    """A request of ``messages`` (a string is a user message) with ``options``."""
+    turns = tuple(Message.user(m) if isinstance(m, str) else m for m in messages)
+    return CompletionRequest(messages=turns, options=CompletionOptions(**options))
+
+
+def assemble(events: Iterable[StreamEvent | StreamFailure], provider: str = "") -> Completion:
+    """The completion ``events`` add up to, through the core's assembler."""
+    assembler = StreamAssembler()
+    for event in events:
+        assert not isinstance(event, StreamFailure), event
+        assembler.add(event)
+    return assembler.completion(provider=provider)
+
+
+def translate(
+    translator: StreamTranslator, body: bytes, chunk: int = 7
+) -> list[StreamEvent | StreamFailure]:
+    """Every event ``translator`` makes of ``body``, fed through the core's SSE decoder in
+    ``chunk``-byte reads (so frames arrive split as they do off a socket)."""
+    decoder = SSEDecoder()
+    frames = [f for i in range(0, len(body), chunk) for f in decoder.feed(body[i : i + chunk])]
+    frames += decoder.flush()
+    return [event for frame in frames for event in translator.translate(frame)]
+
+
+class Harness:
+    """One plugin, alone in a plugin host, and one configured model to send requests to.
+
+    :param plugin: the plugin instance the entry point names.
+    :param fields: the model's configuration (``model``, ``base_url``, ``options``...).
+    """
+
+    def __init__(self, plugin: ProviderPlugin, **fields: Any) -> None:
+        self.host = PluginHost(entry_points=[])
+        self.host.register(plugin, name=plugin.info.name)
+        self.model = ModelConfig(**{"name": "model", "provider": plugin.info.name, **fields})
+
+    def configured(self, **fields: Any) -> Harness:
+        """The same plugin with a model whose configuration differs by ``fields``."""
+        other = Harness.__new__(Harness)
+        other.host = self.host
+        other.model = self.model.model_copy(update=fields)
+        return other
+
+    def exchange(self, sent: CompletionRequest | str, *, stream: bool) -> Exchange:
+        asked = request(sent) if isinstance(sent, str) else sent
+        return Exchange(self.host, self.model, asked, stream=stream)
+
+    def complete(self, sent: CompletionRequest | str = "hi there") -> Completion:
+        """The whole answer to ``sent``."""
+        with Transport() as transport:
+            return transport.complete(self.exchange(sent, stream=False))
+
+    def stream(self, sent: CompletionRequest | str = "hi there") -> list[StreamEvent]:
+        """Every event of the streamed answer to ``sent``."""
+        return list(self.events(sent))
+
+    def events(self, sent: CompletionRequest | str = "hi there") -> Iterator[StreamEvent]:
+        """The streamed answer to ``sent``, event by event (so those before an error are seen)."""
+        with Transport() as transport:
+            yield from transport.stream(self.exchange(sent, stream=True))
+
+
+_PROBE = """
+import json, sys
+from hotswap import HttpResponse, Message, CompletionRequest, default_host
+from hotswap.config import ModelConfig
+provider, model_id = sys.argv[1:]
+host = default_host()
+model = ModelConfig(name="m", provider=provider, model=model_id, base_url="http://127.0.0.1:9/v1")
+sent = host.build_request(model, CompletionRequest(messages=(Message.user("hi"),)), stream=True)
+answer = {"choices": [{"message": {"content": "hello"}, "finish_reason": "stop"}]}
+completion = host.parse_response(model, HttpResponse(200, {}, json.dumps(answer).encode()))
+print(json.dumps({
+    "plugins": sorted((r.name, r.status) for r in host.records()),
+    "path": sent.path,
+    "model": sent.json["model"],
+    "text": completion.text,
+}))
+"""
+
+
+def probe_installed(python: Path, provider: str, model_id: str) -> dict[str, Any]:
+    """Run ``python`` (another environment's) to load every installed plugin, build a streamed
+    request for ``provider``'s ``model_id`` and read a canned answer; what it found: the loaded
+    ``plugins`` as ``(name, status)``, the request's ``path`` and ``model``, the answer's
+    ``text``."""
+    found = subprocess.run(
+        [str(python), "-c", _PROBE, provider, model_id], check=True, capture_output=True, text=True
+    )
+    result: dict[str, Any] = json.loads(found.stdout)
+    return result

@@ -1,0 +1,27 @@
+"""Fixtures for the OpenAI plugin's tests: no OpenAI credential from the machine, and the
+plugin alone in a host, aimed at the simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hotswap_openai
+import pytest
+from hotswap_openai.testing import Harness
+
+KEY = "sk-simulated-openai-key-0001"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty home, and only the simulated key in the environment."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    return tmp_path
+
+
+@pytest.fixture
+def openai(simulator, home) -> Harness:
+    """``gpt-4.1`` at the simulator."""
+    return Harness(hotswap_openai.plugin, model="gpt-4.1", base_url=f"{simulator.url}/v1")
