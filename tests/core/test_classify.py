@@ -8,6 +8,7 @@ from hotswap.classify import (
     classify_failure,
     classify_status,
     duration_seconds,
+    error_report,
     provider_message,
     retry_after_seconds,
 )
@@ -119,3 +120,23 @@ def test_durations_are_read_as_go_and_protobuf_write_them(text, seconds):
     found = duration_seconds(text)
 
     assert found == (pytest.approx(seconds) if seconds is not None else None)
+
+
+def test_an_error_report_reads_a_response_and_an_in_stream_error_alike():
+    body = b'{"error": {"message": "slow down", "type": "rate_limit"}}'
+
+    from_response = error_report(HttpResponse(429, {"retry-after": "2"}, body))
+    from_stream = error_report(StreamFailure({"error": {"message": "slow down"}}))
+
+    assert (from_response.status, from_response.message, dict(from_response.headers)) == (
+        429,
+        "slow down",
+        {"retry-after": "2"},
+    )
+    assert from_response.payload == {"error": {"message": "slow down", "type": "rate_limit"}}
+    assert (from_stream.status, from_stream.message, dict(from_stream.headers)) == (
+        None,
+        "slow down",
+        {},
+    )
+    assert error_report(TransportFailure(ErrorKind.TIMEOUT, "read", "timed out")) is None

@@ -12,6 +12,7 @@ import email.utils
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from hotswap.errors import ErrorClassification, ErrorKind
@@ -19,9 +20,11 @@ from hotswap.events import StreamFailure
 from hotswap.http import Failure, HttpResponse, TransportFailure
 
 __all__ = [
+    "ErrorReport",
     "classify_failure",
     "classify_status",
     "duration_seconds",
+    "error_report",
     "message_in",
     "provider_message",
     "retry_after_seconds",
@@ -129,6 +132,33 @@ def message_in(payload: Any) -> str | None:
         elif isinstance(value, str) and value:
             return value
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReport:
+    """What a provider said when it failed, whichever way it said it.
+
+    :param status: the HTTP status; None for an error sent inside a stream.
+    :param headers: the response headers (empty for an error inside a stream).
+    :param payload: the decoded error body or stream event (None if the body is not JSON).
+    :param message: the provider's own words (see :func:`provider_message`).
+    """
+
+    status: int | None
+    payload: Any
+    message: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def error_report(failure: Failure) -> ErrorReport | None:
+    """The status, headers, decoded body and message of an error response or an error sent
+    inside a stream; None for a transport failure, which carries no provider words."""
+    if isinstance(failure, TransportFailure):
+        return None
+    if isinstance(failure, StreamFailure):
+        message = message_in(failure.payload) or "the provider reported an error mid-stream"
+        return ErrorReport(None, failure.payload, message)
+    return ErrorReport(failure.status, failure.json(), provider_message(failure), failure.headers)
 
 
 def classify_failure(failure: Failure) -> ErrorClassification:

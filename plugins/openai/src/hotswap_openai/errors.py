@@ -18,16 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hotswap.classify import (
-    classify_status,
-    duration_seconds,
-    message_in,
-    provider_message,
-    retry_after_seconds,
-)
+from hotswap.classify import classify_status, duration_seconds, error_report, retry_after_seconds
 from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.http import Failure, TransportFailure
+from hotswap.http import Failure
 from hotswap_openai.quirks import ErrorRule
 
 __all__ = ["FAMILY_RULES", "classify"]
@@ -69,16 +62,11 @@ def classify(
     :param rules: the provider's own rules, tried before :data:`FAMILY_RULES`.
     :param now: the current POSIX time, for an HTTP-date ``retry-after``.
     """
-    if isinstance(failure, TransportFailure):
+    report = error_report(failure)
+    if report is None:
         return None
-    headers: Mapping[str, str] = {}
-    if isinstance(failure, StreamFailure):
-        status, payload = None, failure.payload
-        message = message_in(payload) or "the provider reported an error mid-stream"
-    else:
-        status, headers, payload = failure.status, failure.headers, failure.json()
-        message = provider_message(failure)
-    codes, status_in_body, detail = _codes(payload)
+    status, headers, message = report.status, report.headers, report.message
+    codes, status_in_body, detail = _codes(report.payload)
     if status is None or status < 300:
         status = status_in_body  # an error inside a 200 (OpenRouter numbers it)
     if detail:
