@@ -204,6 +204,11 @@ class StreamState:
                     "the stream ended before the provider signalled completion",
                 )
             )
+        close = getattr(self._translator, "close", None)
+        if close is not None:
+            # A translator may hold an event back for a trailer that may never come (a finish
+            # kept for the usage chunk or ``[DONE]`` after it): the body is over, so hand it on.
+            events.extend(event for event in close() if not isinstance(event, StreamFailure))
         return events
 
     def _events(self, frames: list[Frame]) -> list[StreamEvent]:

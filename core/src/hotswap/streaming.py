@@ -38,6 +38,10 @@ class StreamTranslator(Protocol):
     :ivar framing: how the provider frames the stream: ``"sse"`` or ``"ndjson"``.
     :ivar finished: whether the provider has signalled completion (``message_stop``, a finish
         reason, ``done: true``); read by the core when the body ends.
+
+    A translator that holds events back for a trailer the provider may leave out (a finish kept
+    until the usage chunk or ``data: [DONE]``) may also define ``close() -> Iterable[StreamEvent]``:
+    the core calls it once, when a finished body ends, and passes on what it returns.
     """
 
     framing: Framing

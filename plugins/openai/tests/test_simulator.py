@@ -4,6 +4,8 @@ error kind."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hotswap_openai.testing import assemble, request
 
@@ -33,6 +35,7 @@ from hotswap.testing import (
     Overloaded,
     QuotaExhausted,
     RateLimit,
+    RawResponse,
     Reply,
     ServerFault,
     StreamError,
@@ -231,3 +234,17 @@ def test_malformed_json_in_a_stream_is_a_server_error(openai, simulator):
 
     with pytest.raises(ServerError, match="could not be read"):
         openai.stream()
+
+
+def test_a_stream_that_ends_after_its_finish_reason_without_done_still_finishes(openai, simulator):
+    chunks = [
+        {"model": "gpt-4o", "choices": [{"index": 0, "delta": {"content": "all here"}}]},
+        {"model": "gpt-4o", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    ]
+    body = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks)
+    simulator.script("gpt-4.1", [RawResponse(200, body, content_type="text/event-stream")])
+
+    events = openai.stream()
+
+    assert [type(e).__name__ for e in events] == ["TextDelta", "Finish"]
+    assert assemble(events).finish_reason is FinishReason.STOP
