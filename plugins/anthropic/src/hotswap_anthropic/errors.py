@@ -15,10 +15,9 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from hotswap.classify import classify_status, message_in, provider_message, retry_after_seconds
+from hotswap.classify import classify_status, error_report, retry_after_seconds
 from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.http import Failure, TransportFailure
+from hotswap.http import Failure
 
 KINDS = {
     "invalid_request_error": ErrorKind.INVALID_REQUEST,
@@ -54,15 +53,10 @@ def classify(
         explained as the token's refusal.
     :param now: the current POSIX time, for rate-limit reset timestamps.
     """
-    if isinstance(failure, TransportFailure):
+    report = error_report(failure)
+    if report is None:
         return None
-    headers: Mapping[str, str] = {}
-    if isinstance(failure, StreamFailure):
-        status, payload = None, failure.payload
-        message = message_in(payload) or "the stream reported an error"
-    else:
-        status, headers, payload = failure.status, failure.headers, failure.json()
-        message = provider_message(failure)
+    status, payload, message = report.status, report.payload, report.message
     error = payload.get("error") if isinstance(payload, dict) else None
     error = error if isinstance(error, dict) else {}
     code = error.get("type") if isinstance(error.get("type"), str) else None
@@ -79,9 +73,9 @@ def classify(
     )
     if refused and kind in (ErrorKind.AUTH, ErrorKind.INVALID_REQUEST):
         kind, message = ErrorKind.AUTH, OAUTH_ADVICE.format(message=message)
-    retry_after = retry_after_seconds(headers, now=now)
+    retry_after = retry_after_seconds(report.headers, now=now)
     if retry_after is None and kind is ErrorKind.RATE_LIMITED:
-        retry_after = _reset_delay(headers, time.time() if now is None else now)
+        retry_after = _reset_delay(report.headers, time.time() if now is None else now)
     return ErrorClassification(kind, message, retry_after=retry_after, code=code)
 
 
