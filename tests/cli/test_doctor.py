@@ -157,3 +157,17 @@ def test_no_config_file_is_fine(invoke):
 
     assert result.exit_code == 0
     assert "✓ config: no config file" in result.stdout
+
+
+def test_plugins_are_listed_by_name_and_the_cli_s_own_observer_is_not_one(
+    invoke, sim_config, install_plugin
+):
+    install_plugin("aardvark", "")
+    invoke("ask", "--config", str(sim_config), "hello")  # registers the CLI's observer
+
+    result = invoke("doctor", "--config", str(sim_config))
+
+    plugins = [line.split()[2] for line in result.stdout.splitlines() if " plugin " in line]
+    assert plugins == sorted(plugins)
+    assert plugins[0] == "aardvark"
+    assert "hotswap.cli" not in result.stdout

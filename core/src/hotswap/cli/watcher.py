@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from hotswap.config import ModelConfig
     from hotswap.plugins import PluginHost
 
-__all__ = ["ChainWatcher", "failover_notice", "watching"]
+__all__ = ["RELAY_NAME", "ChainWatcher", "failover_notice", "watching"]
+
+RELAY_NAME = "hotswap.cli"
+"""The name the relay is registered under: not an installed plugin, so not listed as one."""
 
 
 def failover_notice(attempt: Attempt, next_model: str) -> str:
@@ -90,7 +93,7 @@ def watching(host: PluginHost, watcher: ChainWatcher) -> Iterator[ChainWatcher]:
     relay = _relays.get(host)
     if relay is None:
         relay = _relays[host] = _Relay()
-        host.register(relay, name="hotswap.cli")
+        host.register(relay, name=RELAY_NAME)
     previous, relay.watcher = relay.watcher, watcher
     try:
         yield watcher
