@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from hotswap.errors import ErrorClassification, ErrorKind
     from hotswap.http import Failure, HttpRequest, HttpResponse
     from hotswap.options import CompletionRequest
-    from hotswap.providers import ProviderInfo
+    from hotswap.providers import KnownModel, ProviderInfo
     from hotswap.streaming import StreamTranslator
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
@@ -220,6 +220,41 @@ def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassif
     :param model: the configured model.
     :param failure: an :class:`~hotswap.http.HttpResponse`, a
         :class:`~hotswap.http.TransportFailure` or a :class:`~hotswap.events.StreamFailure`.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Catalog
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hotswap_list_models_request(model: ModelConfig) -> HttpRequest | None:
+    """Describe the request that asks a provider's server which models it has. *First result.*
+
+    Called by :func:`hotswap.catalog.list_models` (``hotswap models``) for providers whose set
+    of models depends on the server (a local Ollama lists what has been pulled). The core sends
+    it to the model's base URL with the model's configured headers and credential (none for auth
+    type ``none``), under a short timeout; a server that cannot be reached, or that answers
+    with an error, lists nothing. Implement ``hotswap_parse_model_list`` to read the answer.
+
+    :param model: the configured model whose endpoint, headers and credential to use; its
+        ``model`` id plays no part.
+    :return: the request, its path relative to the base URL (or absolute); None if ``model``
+        is not yours or its provider has no such list.
+    """
+
+
+@hookspec(firstresult=True)
+def hotswap_parse_model_list(model: ModelConfig, response: HttpResponse) -> list[KnownModel] | None:
+    """Read the models from the answer to ``hotswap_list_models_request``. *First result.*
+
+    Called only for a 2xx answer. An answer the plugin cannot read (it raises ``ValueError``,
+    ``KeyError``...) lists nothing, as an unreachable server does.
+
+    :param model: the configured model the list was asked for.
+    :param response: the server's answer, body complete.
+    :return: the models, as the ids to configure them by; None if ``model`` is not yours.
     """
 
 

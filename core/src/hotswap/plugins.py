@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from hotswap import hookspecs
 from hotswap.errors import PluginError, UnknownProviderError
 from hotswap.logs import get_logger
-from hotswap.providers import ProviderInfo
+from hotswap.providers import KnownModel, ProviderInfo
 
 if TYPE_CHECKING:
     from hotswap.attempts import Attempt
@@ -301,6 +301,19 @@ class PluginHost:
         if translator is None:
             raise self._unhandled("hotswap_stream_translator", model)
         return cast("StreamTranslator", translator)
+
+    def list_models_request(self, model: ModelConfig) -> HttpRequest | None:
+        self.load()
+        return cast("HttpRequest | None", self._pm.hook.hotswap_list_models_request(model=model))
+
+    def parse_model_list(
+        self, model: ModelConfig, response: HttpResponse
+    ) -> list[KnownModel] | None:
+        self.load()
+        return cast(
+            "list[KnownModel] | None",
+            self._pm.hook.hotswap_parse_model_list(model=model, response=response),
+        )
 
     def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification:
         self.load()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from hotswap.errors import ErrorClassification
     from hotswap.http import Failure, HttpRequest, HttpResponse
     from hotswap.options import CompletionRequest
-    from hotswap.providers import ProviderInfo
+    from hotswap.providers import KnownModel, ProviderInfo
     from hotswap.streaming import StreamTranslator
 
 __all__ = ["ProviderPlugin"]
@@ -89,6 +89,15 @@ class ProviderPlugin:
         """The tokens in a token endpoint's answer; by default the core reads standard OAuth 2."""
         return None
 
+    def list_models_request(self, model: ModelConfig) -> HttpRequest | None:
+        """The request that asks the server which models it has; by default there is none,
+        and ``hotswap models`` shows :attr:`info`'s known models only."""
+        return None
+
+    def parse_model_list(self, model: ModelConfig, response: HttpResponse) -> list[KnownModel]:
+        """The models in the answer to :meth:`list_models_request`."""
+        raise NotImplementedError(f"{type(self).__name__} does not list models")
+
     # -- the hooks, each answering for this provider's models only ------------------------------
 
     def _serves(self, model: ModelConfig) -> bool:
@@ -115,6 +124,16 @@ class ProviderPlugin:
         self, model: ModelConfig, response: HttpResponse
     ) -> TokenGrant | None:
         return self.parse_refresh(model, response) if self._serves(model) else None
+
+    @hookimpl
+    def hotswap_list_models_request(self, model: ModelConfig) -> HttpRequest | None:
+        return self.list_models_request(model) if self._serves(model) else None
+
+    @hookimpl
+    def hotswap_parse_model_list(
+        self, model: ModelConfig, response: HttpResponse
+    ) -> list[KnownModel] | None:
+        return self.parse_model_list(model, response) if self._serves(model) else None
 
     @hookimpl
     def hotswap_build_request(

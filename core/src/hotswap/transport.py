@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
 
 import httpx2
@@ -206,6 +206,26 @@ class Transport:
         except httpx2.TransportError as exc:
             raise refresh.failed(transport_failure(exc).detail) from None
         exchange.refreshed(_described(response, response.content))
+
+    def fetch(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | None = None,
+        timeout_s: float,
+    ) -> HttpResponse | TransportFailure:
+        """Send one small request that is not a completion (a model listing), with
+        ``timeout_s`` as the limit of every phase; describe the answer, or what went wrong."""
+        request = self.client.build_request(
+            method, url, content=body, headers=dict(headers), timeout=httpx2.Timeout(timeout_s)
+        )
+        try:
+            response = self.client.send(request)
+        except httpx2.TransportError as exc:
+            return transport_failure(exc)
+        return _described(response, response.content)
 
     def close(self) -> None:
         if self._client is not None:
