@@ -1,0 +1,57 @@
+"""Against a real Ollama: runs only when one answers at OLLAMA_HOST (or localhost:11434) and
+has a model pulled; HOTSWAP_OLLAMA_MODEL picks which (else the first it lists)."""
+
+from __future__ import annotations
+
+import os
+
+import hotswap_ollama
+import pytest
+
+from hotswap import CompletionOptions, CompletionRequest, FinishReason, Message, PluginHost
+from hotswap.catalog import list_models
+from hotswap.config import ModelConfig
+from hotswap.exchange import Exchange
+from hotswap.streaming import StreamAssembler
+from hotswap.transport import Transport
+
+pytestmark = pytest.mark.live
+
+REQUEST = CompletionRequest(
+    messages=(Message.user("Reply with the single word: pong"),),
+    options=CompletionOptions(max_tokens=64),
+)
+
+
+@pytest.fixture(scope="module")
+def host() -> PluginHost:
+    host = PluginHost(entry_points=[])
+    host.register(hotswap_ollama.plugin, name="ollama")
+    return host
+
+
+@pytest.fixture(scope="module")
+def local(host) -> ModelConfig:
+    pulled = list_models("ollama", host=host, timeout_s=1.0)
+    if not pulled:
+        pytest.skip("no Ollama server with a pulled model is reachable")
+    chosen = os.environ.get("HOTSWAP_OLLAMA_MODEL") or pulled[0].id
+    return ModelConfig(name="local", provider="ollama", model=chosen, timeout_s=300.0)
+
+
+def test_a_real_answer(host, local):
+    with Transport() as transport:
+        completion = transport.complete(Exchange(host, local, REQUEST, stream=False))
+
+    assert completion.text or completion.thinking
+    assert completion.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert completion.usage.output_tokens > 0
+
+
+def test_a_real_stream(host, local):
+    assembler = StreamAssembler()
+    with Transport() as transport:
+        for event in transport.stream(Exchange(host, local, REQUEST, stream=True)):
+            assembler.add(event)
+
+    assert assembler.completion().usage.output_tokens > 0
