@@ -22,14 +22,15 @@ from hotswap import (
 from hotswap.attempts import Outcome
 from hotswap.config import FailoverSettings
 from hotswap.testing import (
+{%- if cookiecutter.wire_format == "openai-compatible" %}
+    ContextTooLong,
+{%- endif %}
     Cut,
     Forbidden,
     Overloaded,
     RateLimit,
 {%- if cookiecutter.wire_format == "custom" %}
     RawResponse,
-{%- else %}
-    ContextTooLong,
 {%- endif %}
     Reply,
     ServerFault,
@@ -184,7 +185,13 @@ def test_each_failure_is_raised_as_its_kind(chain, simulator, fault, error):
 
 
 def test_an_error_inside_a_stream_after_content_keeps_the_partial_text(chain, simulator):
+{%- if cookiecutter.wire_format == "custom" %}
+    # Two frames: "echo: " and "one ", then an error line.
     simulator.script("{{ cookiecutter.name }}-large", [StreamError(after=2)])
+{%- else %}
+    # Three frames: the role, "echo: " and "one ", then an error chunk.
+    simulator.script("{{ cookiecutter.name }}-large", [StreamError(after=3)])
+{%- endif %}
 
     with pytest.raises(StreamInterruptedError) as raised:
         list(chain().stream("one two three four"))

@@ -77,4 +77,46 @@ class {{ cookiecutter.__class_name }}(ProviderPlugin):
 
 plugin = {{ cookiecutter.__class_name }}()
 """The instance the entry point names."""
+{%- else -%}
+"""hotswap's provider for {{ cookiecutter.display_name }}.
+
+The provider speaks OpenAI's chat completions, so the translation shared by every
+OpenAI-compatible provider, :class:`hotswap_openai.compat.OpenAICompatible`, does the work:
+messages, images, tools and streamed tool-call fragments, reasoning, usage, finish reasons,
+errors in a 200 body or a stream, and the family's error codes and retry headers. This module
+states only what the provider does differently.
+hotswap finds it through its entry point in the ``hotswap`` group,
+``{{ cookiecutter.name }} = "{{ cookiecutter.__package }}:plugin"``.
+"""
+
+from __future__ import annotations
+
+from hotswap.errors import ErrorKind
+from hotswap_openai.compat import ErrorRule, OpenAICompatible, Quirks
+
+from {{ cookiecutter.__package }}.provider import INFO, PROVIDER
+
+__all__ = ["PROVIDER", "{{ cookiecutter.__class_name }}", "plugin"]
+
+
+class {{ cookiecutter.__class_name }}(OpenAICompatible):
+    """The provider's OpenAI-compatible chat completions (``POST {base_url}/chat/completions``)."""
+
+    info = INFO
+    # What the provider does differently from OpenAI's own API. Every field of Quirks has the
+    # default that suits a generic compatible server; the others are max_tokens_field,
+    # stream_usage, reasoning (thinking_level as reasoning_effort, per model family),
+    # reasoning_field, reasoning_rejects, rejected and renamed (body fields it refuses or
+    # names otherwise), option_headers, tool_call_id and usage_fields.
+    quirks = Quirks(
+        max_tokens_field="max_tokens",
+        stream_usage=True,
+        # The provider's own error signals, tried before the family's: here, a 413 that
+        # mentions tokens means the prompt is too long for the model.
+        error_rules=(ErrorRule(ErrorKind.CONTEXT_LENGTH, status=413, message=r"tokens"),),
+    )
+
+
+plugin = {{ cookiecutter.__class_name }}()
+"""The instance the entry point names."""
 {%- endif %}
