@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import doctest
 import io
+import os
 import shlex
 import sys
 import textwrap
@@ -114,7 +115,11 @@ def world(
     # failovers and registered observers stay on its page.
     monkeypatch.setattr("hotswap.engine.failover_chain._shared_breakers", MemoryBreakerStore())
     monkeypatch.setattr("hotswap.plugins._default", None)
+    environment = dict(os.environ)
     yield {"__name__": "__docs__", "simulator": simulator}
+    # A page's hidden setup may set variables itself: they end with the page.
+    os.environ.clear()
+    os.environ.update(environment)
     # A chain made at a page's top level lives as long as the program, as in an application;
     # here the page is over, so its connections are closed.
     for client in opened:
