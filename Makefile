@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 SYNCED := $(VENV)/.synced
 
-.PHONY: setup test demo docs lint format clean
+.PHONY: setup test demo docs bench lint format clean
 
 setup: $(SYNCED)
 
@@ -32,6 +32,11 @@ demo: setup
 # The documentation site, served at http://127.0.0.1:8000 and rebuilt on every change.
 docs: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+# hotswap's own cost against bare HTTP clients (minutes; not part of `make test`): prints the
+# tables, writes benchmarks/results/latest.json and the page docs/benchmarks.md.
+bench: setup
+	$(BIN)/python benchmarks/run.py --markdown docs/benchmarks.md
 
 lint: setup
 	$(BIN)/ruff check .

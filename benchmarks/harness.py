@@ -1,0 +1,288 @@
+"""What every benchmark shares: the simulator in its own process, chains aimed at it, the wire
+formats whose plugins are installed, and timing that interleaves the things it compares.
+
+Everything compared is measured in the same run, in alternating rounds (A B, B A, A B, ...),
+and a ratio is the median of the per-round ratios: on a shared two-core machine the speed of
+everything drifts from second to second, and pairing rounds cancels most of that drift.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# Keys the simulator accepts (any non-empty one); set before any chain resolves a credential.
+KEYS = {
+    "ANTHROPIC_API_KEY": "sk-ant-api03-benchmark-0001",
+    "OPENAI_API_KEY": "sk-benchmark-0001",
+    "GEMINI_API_KEY": "benchmark-0001",
+    "GOOGLE_API_KEY": "benchmark-0001",
+}
+
+
+def use_benchmark_keys() -> None:
+    """Point credential lookups at fake keys and away from the user's own files."""
+    os.environ.update(KEYS)
+    home = tempfile.mkdtemp(prefix="hotswap-bench-home-")
+    os.environ["HOTSWAP_CREDENTIALS_DIR"] = str(Path(home) / "credentials")
+
+
+# -- the simulator, in its own process -----------------------------------------------------------
+
+
+@contextmanager
+def simulator_process(faults: str | None = None) -> Iterator[str]:
+    """Run ``hotswap simulate --port 0`` (with ``faults``, a TOML script file's text) in its own
+    process, so its work never shares this interpreter; yield its URL."""
+    command = [str(BIN / "hotswap"), "simulate", "--port", "0"]
+    with tempfile.TemporaryDirectory(prefix="hotswap-bench-") as folder:
+        if faults is not None:
+            path = Path(folder) / "faults.toml"
+            path.write_text(faults)
+            command += ["--faults", str(path)]
+        # aiohttp logs each client that leaves mid-answer as an error; here that is expected.
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        ) as server:
+            try:
+                assert server.stdout is not None
+                line = server.stdout.readline()
+                if "listening on" not in line:
+                    raise RuntimeError(f"hotswap simulate did not start: {line!r}")
+                yield line.rsplit(" ", 1)[-1].strip()
+            finally:
+                server.terminate()
+                server.wait(10)
+
+
+# -- wire formats ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WireFormat:
+    """One provider wire format the simulator speaks, and the plugin that speaks it here.
+
+    :param name: what the tables call it.
+    :param provider: the provider name its plugin registers.
+    :param model: a model id of that provider.
+    :param base_path: appended to the simulator's URL to make the model's ``base_url``.
+    :param text_of: the text a decoded stream frame carries (for the plain-parse baseline).
+    """
+
+    name: str
+    provider: str
+    model: str
+    base_path: str
+    text_of: Callable[[Any], str | None]
+
+
+def _anthropic_text(frame: Any) -> str | None:
+    if frame.get("type") == "content_block_delta":
+        return frame["delta"].get("text")
+    return None
+
+
+def _openai_text(frame: Any) -> str | None:
+    choices = frame.get("choices")
+    return choices[0]["delta"].get("content") if choices else None
+
+
+def _gemini_text(frame: Any) -> str | None:
+    candidates = frame.get("candidates")
+    if not candidates:
+        return None
+    parts = candidates[0].get("content", {}).get("parts", ())
+    return "".join(p.get("text", "") for p in parts) or None
+
+
+def _ollama_text(frame: Any) -> str | None:
+    return frame.get("message", {}).get("content") or None
+
+
+FORMATS = (
+    WireFormat("Anthropic SSE", "anthropic", "claude-sonnet-4-5", "/v1", _anthropic_text),
+    WireFormat("OpenAI-compatible SSE", "openai", "gpt-4.1", "/v1", _openai_text),
+    WireFormat("Gemini SSE", "gemini", "gemini-2.5-flash", "", _gemini_text),
+    WireFormat("Ollama NDJSON", "ollama", "llama3.2", "", _ollama_text),
+)
+
+
+def installed_formats() -> list[WireFormat]:
+    """The wire formats whose provider plugin is installed."""
+    from hotswap.plugins import default_host
+
+    names = default_host().providers()
+    return [f for f in FORMATS if f.provider in names]
+
+
+def chain_for(url: str, *formats: WireFormat, **options: Any) -> Any:
+    """A chain of one model per format (in order), every one aimed at the simulator, with
+    breakers of its own."""
+    from hotswap import Config, chain
+    from hotswap.engine import MemoryBreakerStore
+
+    models = {
+        f"m{i}": {"provider": f.provider, "model": f.model, "base_url": url + f.base_path}
+        for i, f in enumerate(formats)
+    }
+    config = Config.from_dict({"models": models})
+    options.setdefault("breakers", MemoryBreakerStore())
+    return chain(list(models), config=config, **options)
+
+
+def wire_request(chain: Any, prompt: str, *, stream: bool, **options: Any) -> Any:
+    """The exact request (an :class:`~hotswap.exchange.Exchange`) the chain's first model
+    would send for ``prompt``: a bare client sends the same method, URL, headers and body."""
+    from hotswap.exchange import Exchange
+    from hotswap.messages import Message
+    from hotswap.options import CompletionOptions, CompletionRequest
+
+    request = CompletionRequest(
+        messages=(Message.user(prompt),), options=CompletionOptions(**options)
+    )
+    return Exchange(chain.host, chain.models[0], request, stream=stream)
+
+
+# -- timing ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    """Seconds per operation, one figure per round: elapsed, and this process's CPU time (the
+    client's own work, which the simulator's process does not add to)."""
+
+    wall: list[float]
+    cpu: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def interleaved(
+    cases: Mapping[str, Callable[[int], Any]], *, rounds: int, batch: int
+) -> dict[str, Timing]:
+    """Time each case. ``case(n)`` performs ``n`` operations; each round runs every case once
+    with ``n = batch``, in an order that alternates from round to round."""
+    names = list(cases)
+    timings = {name: Timing([], []) for name in names}
+    for index in range(rounds):
+        for name in names if index % 2 == 0 else reversed(names):
+            cpu, started = time.process_time(), time.perf_counter()
+            cases[name](batch)
+            timings[name].wall.append((time.perf_counter() - started) / batch)
+            timings[name].cpu.append((time.process_time() - cpu) / batch)
+    return timings
+
+
+async def ainterleaved(
+    cases: Mapping[str, Callable[[int], Awaitable[Any]]], *, rounds: int, batch: int
+) -> dict[str, Timing]:
+    """:func:`interleaved`, for coroutine functions, on the running event loop."""
+    names = list(cases)
+    timings = {name: Timing([], []) for name in names}
+    for index in range(rounds):
+        for name in names if index % 2 == 0 else reversed(names):
+            cpu, started = time.process_time(), time.perf_counter()
+            await cases[name](batch)
+            timings[name].wall.append((time.perf_counter() - started) / batch)
+            timings[name].cpu.append((time.process_time() - cpu) / batch)
+    return timings
+
+
+def paired_ratio(subject: list[float], baseline: list[float]) -> float:
+    """The median over rounds of ``subject``'s figure divided by ``baseline``'s."""
+    return statistics.median(s / b for s, b in zip(subject, baseline, strict=True))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def us(seconds: float) -> float:
+    return round(seconds * 1e6, 1)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1e3, 2)
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One result table: a title, column names, rows of cells, and notes printed under it."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    notes: list[str]
+    data: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "columns": self.columns,
+            "rows": self.rows,
+            "notes": self.notes,
+            "data": self.data,
+        }
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    import aiohttp
+    import httpx2
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": commit,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "httpx2": httpx2.__version__,
+        "aiohttp": aiohttp.__version__,
+    }
+
+
+def dump(path: Path, payload: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2) + "\n")

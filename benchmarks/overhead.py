@@ -1,0 +1,145 @@
+"""Completion overhead: N sequential non-streaming answers through ``chain.complete`` (and
+``chain.acomplete``) against the same HTTP requests from a bare httpx2 client that shares the
+chain's connection pool and sends the exact bytes the chain sends (and parses the JSON answer,
+as any application must)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx2
+from harness import (
+    Table,
+    Timing,
+    ainterleaved,
+    chain_for,
+    interleaved,
+    paired_ratio,
+    us,
+    wire_request,
+)
+
+from hotswap.transport import Transport
+
+PROMPT = "What is the capital of Norway?"
+
+
+def run(url: str, formats: list[Any], *, quick: bool) -> Table:
+    rounds, batch = (4, 20) if quick else (12, 150)
+    rows: list[list[Any]] = []
+    data: dict[str, Any] = {}
+    for fmt in formats:
+        for mode, measure in (("sync", _sync), ("async", _async)):
+            timing = measure(url, fmt, rounds=rounds, batch=batch)
+            bare, ours = timing["bare httpx2"], timing["hotswap"]
+            ratio = paired_ratio(ours.wall, bare.wall)
+            cpu_ratio = paired_ratio(ours.cpu, bare.cpu)
+            rows.append(
+                [
+                    f"{fmt.name}, {mode}",
+                    us(bare.median),
+                    us(ours.median),
+                    f"{ratio:.3f}x",
+                    f"{us(ours.median - bare.median):+}",
+                    us(bare.cpu_median),
+                    us(ours.cpu_median),
+                    f"{us(ours.cpu_median - bare.cpu_median):+}",
+                ]
+            )
+            data[f"{fmt.provider}/{mode}"] = {
+                "bare_us": us(bare.median),
+                "hotswap_us": us(ours.median),
+                "ratio": round(ratio, 4),
+                "added_us": us(ours.median - bare.median),
+                "bare_cpu_us": us(bare.cpu_median),
+                "hotswap_cpu_us": us(ours.cpu_median),
+                "cpu_ratio": round(cpu_ratio, 4),
+                "added_cpu_us": us(ours.cpu_median - bare.cpu_median),
+                "rounds": rounds,
+                "batch": batch,
+            }
+    return Table(
+        "Completion overhead (sequential, one connection)",
+        [
+            "format, mode",
+            "bare µs/req",
+            "hotswap µs/req",
+            "ratio",
+            "added µs",
+            "bare CPU µs",
+            "hotswap CPU µs",
+            "added CPU µs",
+        ],
+        rows,
+        [
+            f"{rounds} alternating rounds of {batch} requests each; medians; ratio is the median "
+            "of per-round ratios.",
+            "CPU is this process's CPU time per request: the client's own work (the simulator "
+            "runs in another process).",
+        ],
+        data,
+    )
+
+
+def _sync(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
+    client = httpx2.Client(follow_redirects=False)
+    with Transport(client=client) as transport:
+        chain = chain_for(url, fmt, transport=transport)
+        exchange = wire_request(chain, PROMPT, stream=False)
+        method, target, headers, body = (
+            exchange.method,
+            exchange.url,
+            exchange.headers,
+            exchange.body,
+        )
+
+        def bare(n: int) -> None:
+            for _ in range(n):
+                response = client.request(method, target, content=body, headers=headers)
+                if response.status_code != 200:
+                    raise RuntimeError(f"bare request failed: {response.status_code}")
+                json.loads(response.content)
+
+        def ours(n: int) -> None:
+            for _ in range(n):
+                chain.complete(PROMPT)
+
+        bare(20)
+        ours(20)
+        return interleaved({"bare httpx2": bare, "hotswap": ours}, rounds=rounds, batch=batch)
+
+
+def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
+    async def measure() -> dict[str, Timing]:
+        client = httpx2.AsyncClient(follow_redirects=False)
+        transport = Transport(async_client=client)
+        chain = chain_for(url, fmt, transport=transport)
+        exchange = wire_request(chain, PROMPT, stream=False)
+        method, target, headers, body = (
+            exchange.method,
+            exchange.url,
+            exchange.headers,
+            exchange.body,
+        )
+
+        async def bare(n: int) -> None:
+            for _ in range(n):
+                response = await client.request(method, target, content=body, headers=headers)
+                if response.status_code != 200:
+                    raise RuntimeError(f"bare request failed: {response.status_code}")
+                json.loads(response.content)
+
+        async def ours(n: int) -> None:
+            for _ in range(n):
+                await chain.acomplete(PROMPT)
+
+        await bare(20)
+        await ours(20)
+        cases = {"bare httpx2": bare, "hotswap": ours}
+        timings = await ainterleaved(cases, rounds=rounds, batch=batch)
+        await transport.aclose()
+        return timings
+
+    return asyncio.run(measure())

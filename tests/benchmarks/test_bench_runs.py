@@ -1,0 +1,44 @@
+"""The benchmarks still run: every section, with tiny counts (a smoke test, not a measurement)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_every_section_runs_and_writes_its_table_as_json_and_markdown(tmp_path: Path) -> None:
+    results, page = tmp_path / "results.json", tmp_path / "benchmarks.md"
+
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks/run.py"),
+            "--quick",
+            "--json",
+            str(results),
+            "--markdown",
+            str(page),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=110,
+    )
+
+    written = json.loads(results.read_text())
+    titles = [table["title"] for table in written["tables"]]
+    assert titles[0].startswith("Completion overhead")
+    assert any(t.startswith("Streaming over HTTP") for t in titles)
+    assert any(t.startswith("Failover cost") for t in titles)
+    assert any(t.startswith("Concurrency") for t in titles)
+    assert any(t.startswith("Start-up") for t in titles)
+    assert written["machine"]["cores"] >= 1
+    for title in titles:
+        assert f"## {title}" in page.read_text()
