@@ -4,8 +4,9 @@ keychain or breaker state."""
 
 from __future__ import annotations
 
+import socket
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ _ENVIRONMENT = (
     "HOTSWAP_DISABLE_PLUGINS",
     "AL_CREDENTIALS_PATH",
     "PI_CODING_AGENT_DIR",
+    "OLLAMA_API_KEY",
 )
 
 KEY = "sk-ant-api03-cli-test-key-0001"
@@ -33,10 +35,21 @@ Invoke = Callable[..., Result]
 WriteConfig = Callable[[str], Path]
 
 
+@pytest.fixture
+def closed_port() -> Iterator[str]:
+    """The URL of a loopback port nothing listens on: bound, so nothing else can take it, but
+    never listening, so a connection is refused at once."""
+    with socket.socket() as reserved:
+        reserved.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{reserved.getsockname()[1]}"
+
+
 @pytest.fixture(autouse=True)
-def private_world(monkeypatch, tmp_path, keychain):
-    """A home of its own, an empty keychain, a fresh plugin host and breaker store, and the
-    working directory a place without a hotswap.toml."""
+def private_world(monkeypatch, tmp_path, keychain, closed_port):
+    """A home of its own, an empty keychain, a fresh plugin host and breaker store, the
+    working directory a place without a hotswap.toml, and the default Ollama server a port
+    that refuses connections (so no test asks a real one)."""
+    monkeypatch.setenv("OLLAMA_HOST", closed_port)
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from hotswap.cli.servers import is_local
 from hotswap.testing import RateLimit
 
 MORE = """
@@ -111,3 +114,83 @@ def test_a_broken_config_exits_2(invoke, write_config):
 
     assert result.exit_code == 2
     assert "a chain needs at least one model" in result.stderr
+
+
+def test_a_local_server_s_models_are_listed(invoke, write_config, simulator, monkeypatch):
+    simulator.serve_models("ollama", "llama3.2:latest", "qwen3:8b")
+    monkeypatch.setenv("OLLAMA_HOST", simulator.url)  # the default server is the simulator too
+    path = write_config(
+        f"""
+        [models.local]
+        provider = "ollama"
+        model = "llama3.2"
+        base_url = "{simulator.url}"
+        """
+    )
+
+    result = invoke("models", "--config", str(path))
+
+    assert result.exit_code == 0
+    servers = rows(result.stdout, "Models on local servers")
+    assert servers == {"ollama": [simulator.url, "llama3.2:latest, qwen3:8b"]}
+    assert [(r.method, r.path) for r in simulator.requests] == [("GET", "/api/tags")]
+
+
+def test_a_server_that_does_not_answer_is_said_so(invoke, closed_port):
+    result = invoke("models")
+
+    assert rows(result.stdout, "Models on local servers") == {
+        "ollama": [closed_port, "no answer (is it running?)"]
+    }
+
+
+def test_json_lists_what_each_server_said(invoke, write_config, simulator, closed_port):
+    simulator.serve_models("ollama", "qwen3:8b")
+    path = write_config(
+        f"""
+        [models.local]
+        provider = "ollama"
+        model = "qwen3:8b"
+        base_url = "{simulator.url}"
+        """
+    )
+
+    result = invoke("models", "--config", str(path), "--json")
+
+    assert json.loads(result.stdout)["servers"] == [
+        {"provider": "ollama", "server": simulator.url, "models": ["qwen3:8b"]},
+        {"provider": "ollama", "server": closed_port, "models": None},
+    ]
+
+
+def test_a_remote_server_is_never_asked(invoke, write_config):
+    path = write_config(
+        """
+        [models.cloud]
+        provider = "ollama"
+        model = "gpt-oss:120b"
+        base_url = "https://ollama.com"
+        """
+    )
+
+    result = invoke("models", "--config", str(path), "--json")
+
+    assert "https://ollama.com" not in [s["server"] for s in json.loads(result.stdout)["servers"]]
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("192.168.1.20", True),
+        ("gpu-box", True),
+        ("gpu-box.local", True),
+        ("ollama.com", False),
+        ("8.8.8.8", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_only_this_machine_and_the_local_network_count_as_local(host, local):
+    assert is_local(host) is local

@@ -11,6 +11,7 @@ from hotswap.cli.options import ConfigOption
 
 if TYPE_CHECKING:
     from hotswap.cli.readiness import Readiness
+    from hotswap.cli.servers import ServerListing
     from hotswap.config import Config, ModelConfig
     from hotswap.engine import BreakerStore
     from hotswap.plugins import PluginHost
@@ -41,12 +42,27 @@ def models(
     breakers = FailoverChain(everything, host=host).breakers if everything else None
     rows = _configured_rows(configured, host, breakers)
     known_rows = _known_rows(known, host, breakers)
+    servers = _ask_servers(configured, host, quiet=as_json)
     if as_json:
         from hotswap.cli.records import dumps
 
-        typer.echo(dumps({"configured": rows, "known": known_rows}))
+        listed = [{"provider": s.provider, "server": s.server, "models": s.models} for s in servers]
+        typer.echo(dumps({"configured": rows, "known": known_rows, "servers": listed}))
         return
     _show(settings, rows, known_rows)
+    _show_servers(servers)
+
+
+def _ask_servers(
+    configured: list[ModelConfig], host: PluginHost, *, quiet: bool
+) -> list[ServerListing]:
+    from hotswap.cli.servers import list_servers
+    from hotswap.cli.terminal import Spinner
+
+    if quiet:
+        return list_servers(configured, host)
+    with Spinner("asking local servers for their models") as spinner:
+        return list_servers(configured, host, spinner)
 
 
 def _known_models(host: PluginHost) -> list[tuple[ModelConfig, tuple[str, ...]]]:
@@ -160,3 +176,23 @@ def _credential_cell(row: dict[str, Any]) -> str:
     if not row["installed"]:
         return f"provider not installed (pip install hotswap-{row['provider']})"
     return "missing" if row["missing_credential"] else "auth_type not accepted"
+
+
+def _show_servers(servers: list[ServerListing]) -> None:
+    from hotswap.cli.terminal import table
+
+    if not servers:
+        return
+    typer.echo()
+    typer.secho("Models on local servers", bold=True)
+    cells = [
+        [
+            s.provider,
+            s.server,
+            ", ".join(s.models)
+            if s.models
+            else ("none" if s.models is not None else "no answer (is it running?)"),
+        ]
+        for s in servers
+    ]
+    typer.echo(table(["provider", "server", "models"], cells))
