@@ -48,17 +48,20 @@ KEYS = {
     "XAI_API_KEY": "xai-docs-example-key-0001",
     "MISTRAL_API_KEY": "docs-example-mistral-key-0001",
     "OPENROUTER_API_KEY": "sk-or-docs-example-key-0001",
+    "CUSTOM_API_KEY": "docs-example-custom-key-0001",
 }
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# A page's own simulator listens on 127.0.0.1 or ::1; every other address, Ollama's default
+# localhost:11434 included, is a provider that the page's world answers with its simulator.
+_OWN = ("127.0.0.1", "::1")
 
 
 def _redirecting(transport: type[Any], simulator: Simulator) -> type[Any]:
-    """``transport`` sending every request for a non-loopback host to the simulator."""
+    """``transport`` sending every request for a provider's own address to the simulator."""
     target = httpx2.URL(simulator.url)
 
     class Redirecting(transport):  # type: ignore[misc, valid-type]
         def _redirect(self, request: httpx2.Request) -> None:
-            if request.url.host not in _LOOPBACK:
+            if request.url.host not in _OWN or request.url.port == 11434:
                 request.url = request.url.copy_with(
                     scheme=target.scheme, host=target.host, port=target.port
                 )
@@ -87,7 +90,7 @@ def world(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(home / ".config" / "hotswap" / "credentials"))
-    for name in ("HOTSWAP_CONFIG", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR"):
+    for name in ("HOTSWAP_CONFIG", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR", "OLLAMA_HOST"):
         monkeypatch.delenv(name, raising=False)
     for name, value in KEYS.items():
         monkeypatch.setenv(name, value)
