@@ -132,3 +132,16 @@ def test_async_complete_fails_over_the_same_way(make_chain, provider, clock):
 
     assert (reply.model, [a.outcome for a in reply.attempts]) == ("second", ["failed", "ok"])
     assert clock.slept == []
+
+
+def test_an_error_raised_at_once_carries_every_attempt_of_the_call(make_chain, provider):
+    provider.script("acme-1", httpx2.Response(503, json={"error": "busy"}))
+    provider.script("acme-2", httpx2.Response(400, json={"error": "bad field"}))
+
+    with pytest.raises(InvalidRequestError) as raised:
+        make_chain().complete("hi")
+
+    assert [(a.model, a.kind) for a in raised.value.attempts] == [
+        ("first", "overloaded"),
+        ("second", "invalid_request"),
+    ]

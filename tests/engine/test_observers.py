@@ -134,3 +134,25 @@ def test_an_observer_that_raises_is_logged_and_the_call_goes_on(
     assert reply.attempts[-1].outcome is Outcome.OK
     assert ("started", "first", False) in recorder.events
     assert "hotswap observer 'broken-observer' failed in hotswap_attempt_started" in caplog.text
+
+
+def test_an_observer_added_as_such_is_not_listed_as_a_plugin(make_chain, acme_host):
+    heard = Recorder()
+    acme_host.add_observer(heard)
+
+    make_chain().complete("hi")
+    acme_host.remove_observer(heard)
+    make_chain().complete("again")
+
+    assert [e[0] for e in heard.events] == ["started", "completed"]
+    assert [r.name for r in acme_host.records()] == ["acme"]
+
+
+def test_an_observer_may_implement_only_observation_hooks(acme_host):
+    class Sneaky:
+        @hotswap.hookimpl
+        def hotswap_auth_headers(self, model, credential):
+            return {}
+
+    with pytest.raises(hotswap.PluginError, match="not hotswap_auth_headers"):
+        acme_host.add_observer(Sneaky())

@@ -9,6 +9,7 @@ import httpx2
 import pytest
 
 from hotswap import AllModelsFailedError, Config, Message, Session
+from hotswap.attempts import Outcome
 
 
 @pytest.fixture
@@ -128,3 +129,18 @@ def test_defaults_given_to_the_session_apply_to_every_turn_unless_overridden(mak
 
     assert session.options == {"max_tokens": 50}
     assert session.ask("hi", max_tokens=10).text == "answer from acme-1"
+
+
+def test_ctrl_c_during_a_stream_keeps_the_part_shown_and_records_the_cancel(session, provider):
+    def interrupted_body():
+        yield b'data: {"text": "half an"}\n\n'
+        raise KeyboardInterrupt  # the user pressed Ctrl-C while the stream waited
+
+    provider.script("acme-1", httpx2.Response(200, content=interrupted_body()))
+    stream = session.stream("hi")
+
+    with pytest.raises(KeyboardInterrupt):
+        list(stream)
+
+    assert session.messages[-2:] == (Message.user("hi"), Message.assistant("half an"))
+    assert stream.attempts[-1].outcome is Outcome.CANCELLED

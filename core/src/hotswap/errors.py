@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from hotswap.secrets import redact
+
+if TYPE_CHECKING:
+    from hotswap.attempts import Attempt
 
 __all__ = [
     "AuthError",
@@ -165,6 +168,8 @@ class ProviderError(HotswapError):
     :ivar retry_after: seconds the provider asked us to wait, if it said so.
     :ivar code: the provider's own error type or code.
     :ivar provider_message: the provider's own message, redacted.
+    :ivar attempts: when a chain raised it (its kind was not a failover condition), every try
+        of that call up to and including this one; empty otherwise.
     """
 
     kind: ClassVar[ErrorKind] = ErrorKind.UNKNOWN
@@ -185,6 +190,7 @@ class ProviderError(HotswapError):
         self.retry_after = retry_after
         self.code = code
         self.provider_message = redact(message)
+        self.attempts: list[Attempt] = []
         who = "/".join(part for part in (provider, model) if part)
         status_text = f" {status}" if status is not None else ""
         prefix = f"{who}: " if who else ""

@@ -166,6 +166,31 @@ class PluginHost:
             if record.status == "failed":
                 raise PluginError(f"plugin {plugin_name!r} was not registered: {record.error}")
 
+    def add_observer(self, observer: object) -> None:
+        """Let ``observer`` hear the observation hooks (``hotswap_attempt_started`` ...
+        ``hotswap_completed``) of every chain using this host. Unlike :meth:`register`, an
+        observer is not a plugin: ``hotswap plugins`` does not list it.
+
+        :raises PluginError: if it implements a hook that is not an observation hook.
+        """
+        self.load()
+        with self._lock:
+            self._pm.register(observer, name=f"observer:{id(observer)}")
+            callers = self._pm.get_hookcallers(observer) or []
+            wrong = sorted(c.name for c in callers if c.name not in _OBSERVATION_HOOKS)
+            if wrong:
+                self._pm.unregister(observer)
+                raise PluginError(
+                    f"an observer implements only observation hooks, not {', '.join(wrong)}; "
+                    "register a plugin with PluginHost.register instead"
+                )
+
+    def remove_observer(self, observer: object) -> None:
+        """Stop telling ``observer`` anything."""
+        with self._lock:
+            if self._pm.is_registered(observer):
+                self._pm.unregister(observer)
+
     def _load_one(self, name: str, target: str, load: Callable[[], object]) -> None:
         record = self._records.get(name) or PluginRecord(name=name, target=target)
         try:
@@ -371,6 +396,18 @@ class PluginHost:
 
 def _installed_entry_points() -> list[metadata.EntryPoint]:
     return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+_OBSERVATION_HOOKS = frozenset(
+    (
+        "hotswap_attempt_started",
+        "hotswap_attempt_failed",
+        "hotswap_failover",
+        "hotswap_breaker_opened",
+        "hotswap_breaker_closed",
+        "hotswap_completed",
+    )
+)
 
 
 def _hook_names() -> list[str]:

@@ -115,14 +115,13 @@ def _check_config(path: Path | None) -> Config | None:
 
 
 def _check_plugins(host: PluginHost) -> int:
-    from hotswap.cli.watcher import RELAY_NAME
     from hotswap.plugins import DISABLE_VARIABLE
 
     host.load()
     problems = 0
     # By name, so the report reads the same whatever order the entry points were found in.
     records = sorted(
-        (record for record in host.records() if record.name != RELAY_NAME),
+        host.records(),
         key=lambda record: record.name,
     )
     if not records:

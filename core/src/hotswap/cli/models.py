@@ -29,7 +29,7 @@ def models(
     """
     from hotswap.cli import selection
     from hotswap.cli.failures import reporting
-    from hotswap.engine import FailoverChain
+    from hotswap.engine import shared_breakers
     from hotswap.plugins import default_host
 
     with reporting(as_json):
@@ -37,9 +37,7 @@ def models(
     host = default_host()
     configured = list(settings.models.values())
     known = _known_models(host)
-    # Every chain in this process shares one breaker store; any chain hands it out.
-    everything = configured + [model for model, _ in known]
-    breakers = FailoverChain(everything, host=host).breakers if everything else None
+    breakers = shared_breakers()
     rows = _configured_rows(configured, host, breakers)
     known_rows = _known_rows(known, host, breakers)
     servers = _ask_servers(configured, host, quiet=as_json)

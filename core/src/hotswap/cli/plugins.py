@@ -16,12 +16,11 @@ def plugins(
     Versions, entry points and providers; a plugin that failed to load, with the reason.
     HOTSWAP_DISABLE_PLUGINS=name,name keeps named plugins from loading.
     """
-    from hotswap.cli.watcher import RELAY_NAME
     from hotswap.plugins import default_host
 
     host = default_host()
     host.load()
-    records = [record for record in host.records() if record.name != RELAY_NAME]
+    records = host.records()
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(r) for r in records], indent=2))
         return

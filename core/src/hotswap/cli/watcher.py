@@ -21,10 +21,7 @@ if TYPE_CHECKING:
     from hotswap.config import ModelConfig
     from hotswap.plugins import PluginHost
 
-__all__ = ["RELAY_NAME", "ChainWatcher", "failover_notice", "watching"]
-
-RELAY_NAME = "hotswap.cli"
-"""The name the relay is registered under: not an installed plugin, so not listed as one."""
+__all__ = ["ChainWatcher", "failover_notice", "watching"]
 
 
 def failover_notice(attempt: Attempt, next_model: str) -> str:
@@ -93,7 +90,7 @@ def watching(host: PluginHost, watcher: ChainWatcher) -> Iterator[ChainWatcher]:
     relay = _relays.get(host)
     if relay is None:
         relay = _relays[host] = _Relay()
-        host.register(relay, name=RELAY_NAME)
+        host.add_observer(relay)
     previous, relay.watcher = relay.watcher, watcher
     try:
         yield watcher

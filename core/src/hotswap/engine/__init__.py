@@ -7,7 +7,12 @@ from typing import Any
 
 from hotswap.config import Config, ModelConfig, load_config
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
-from hotswap.engine.failover_chain import AsyncChainStream, ChainStream, FailoverChain
+from hotswap.engine.failover_chain import (
+    AsyncChainStream,
+    ChainStream,
+    FailoverChain,
+    shared_breakers,
+)
 from hotswap.engine.session import Session
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "MemoryBreakerStore",
     "Session",
     "chain",
+    "shared_breakers",
 ]
 
 

@@ -54,6 +54,11 @@ _CONTENT = (TextDelta, ThinkingDelta, ToolCallDelta)
 _shared_breakers = MemoryBreakerStore()
 
 
+def shared_breakers() -> BreakerStore:
+    """The breaker store every chain of this process uses unless given its own."""
+    return _shared_breakers
+
+
 class FailoverChain:
     """Models tried in order until one answers.
 
@@ -370,7 +375,8 @@ class ChainStream:
             except ProviderError as error:
                 yield from run.failed(step, error, started)
                 continue
-            except GeneratorExit:
+            except (GeneratorExit, KeyboardInterrupt):
+                # Ctrl-C while the stream waits on the network stops it like closing it does.
                 run.plan.cancelled(step, started)
                 raise
             run.succeeded(step, started)
@@ -430,7 +436,7 @@ class AsyncChainStream:
                 for item in run.failed(step, error, started):
                     yield item
                 continue
-            except (GeneratorExit, asyncio.CancelledError):
+            except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
                 run.plan.cancelled(step, started)
                 raise
             run.succeeded(step, started)

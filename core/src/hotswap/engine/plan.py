@@ -163,6 +163,7 @@ class CallPlan:
             self._breakers.close(model.name)  # the probe got an answer, just not a good one
         self._probing.discard(model.name)
         if not self._settings.fails_over_on(error.kind):
+            error.attempts = list(self.attempts)
             raise error
         self._moving_on_from = attempt
         log.info("failover from %s after %s: %s", model.name, error.kind, error.provider_message)
@@ -232,6 +233,7 @@ class CallPlan:
             self._breakers.close(model.name)  # the probe got an answer, just not a good one
             self._probing.discard(model.name)
         if not any(self._cannot_serve(m) is None for m in self._queue):
+            error.attempts = list(self.attempts)
             raise error
         self._moving_on_from = attempt
         log.info("%s: the request is too long; trying a larger model", model.name)

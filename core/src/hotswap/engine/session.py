@@ -8,6 +8,7 @@ plugin passes back what its provider can read and drops the rest.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -168,7 +169,7 @@ class SessionStream:
     def _generate(self) -> Generator[StreamEvent, None, None]:
         try:
             yield from self._stream
-        except GeneratorExit:
+        except (GeneratorExit, KeyboardInterrupt):
             self._stream.close()
             self._keep_partial()
             raise
@@ -213,7 +214,7 @@ class AsyncSessionStream:
         try:
             async for event in self._stream:
                 yield event
-        except GeneratorExit:
+        except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
             await self._stream.aclose()
             self._keep_partial()
             raise
