@@ -29,7 +29,7 @@ from hotswap.paths import credentials_dir
 from hotswap.secrets import Secret
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
     from hotswap.auth import CredentialSpec
@@ -187,38 +187,35 @@ def _places(
     home: Path | None,
     *,
     explicit: bool,
-) -> list[_Place]:
+) -> Iterator[_Place]:
     # A model that names its credential (`credential = "anthropic_key:work"`) means that one:
     # the provider's environment variable must not quietly win over it.
     env_vars = () if explicit else spec.env_vars
-    places = [
-        _Place(
+    for name in env_vars:
+        yield _Place(
             SourceKind.ENVIRONMENT,
             name,
             f"environment variable {name}",
             "not set",
             functools.partial(_read_env, env, name),
         )
-        for name in env_vars
-    ]
     if ref is None:
-        return places
+        return
+    # Made only when no variable held the credential: building these paths costs more than
+    # every other step of preparing a request together.
     own = tree_file(credentials_dir(env), ref)
-    places.append(_file_place(SourceKind.HOTSWAP_FILE, own))
+    yield _file_place(SourceKind.HOTSWAP_FILE, own)
     action_llama = tree_file(action_llama_dir(env, home_dir(home, env)), ref)
     if action_llama != own:  # HOTSWAP_CREDENTIALS_DIR may point at the Action Llama tree
-        places.append(_file_place(SourceKind.ACTION_LLAMA_FILE, action_llama))
+        yield _file_place(SourceKind.ACTION_LLAMA_FILE, action_llama)
     username = keychain_username(ref)
-    places.append(
-        _Place(
-            SourceKind.KEYCHAIN,
-            f"service {SERVICE}, username {username}",
-            f"keychain {SERVICE} {username}",
-            "no entry",
-            functools.partial(read_keychain, ref),
-        )
+    yield _Place(
+        SourceKind.KEYCHAIN,
+        f"service {SERVICE}, username {username}",
+        f"keychain {SERVICE} {username}",
+        "no entry",
+        functools.partial(read_keychain, ref),
     )
-    return places
 
 
 def _file_place(kind: SourceKind, path: Path) -> _Place:
