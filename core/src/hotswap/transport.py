@@ -12,11 +12,11 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
+from typing import ClassVar, Protocol
 
 import httpx2
 
 from hotswap.completion import Completion
-from hotswap.credentials.refresh import TokenRefresh
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange, response_headers
@@ -24,7 +24,26 @@ from hotswap.http import HttpResponse, TransportFailure
 from hotswap.timeouts import AttemptTimer, Timeouts
 from hotswap.watchdog import AsyncGuard, SyncGuard
 
-__all__ = ["Timeouts", "Transport", "transport_failure"]
+__all__ = ["AsyncAnswer", "Limits", "Timeouts", "Transport", "transport_failure"]
+
+Limits = tuple[float, float, float, float]
+"""A request's socket limits in seconds: connect, read, write, pool."""
+
+_URL_CACHE = 256
+"""Parsed URLs a transport keeps: a chain sends to a handful, and parsing one costs a third
+of building the request."""
+
+
+class AsyncAnswer(Protocol):
+    """A response as the async path reads it, whichever client produced it."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    async def read(self) -> bytes: ...
+    def chunks(self) -> AsyncIterator[bytes]: ...
+    async def aclose(self) -> None: ...
 
 
 class Transport:
@@ -35,6 +54,9 @@ class Transport:
     :param client: a ready sync client to use instead of the default one (tests, proxies).
     :param async_client: the same for async.
     """
+
+    _async_errors: ClassVar[tuple[type[Exception], ...]] = (httpx2.TransportError,)
+    """What the async client raises when the network fails (see :meth:`_async_failure`)."""
 
     def __init__(
         self,
@@ -48,6 +70,7 @@ class Transport:
         self._async_client = async_client
         self._own_async = False
         self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._urls: dict[str, httpx2.URL] = {}
 
     @property
     def client(self) -> httpx2.Client:
@@ -71,38 +94,45 @@ class Transport:
     def _timer(self, exchange: Exchange, now: float) -> AttemptTimer:
         return AttemptTimer(exchange.timeouts or self.timeouts, now, streaming=exchange.stream)
 
-    def _request(
-        self, client: httpx2.Client | httpx2.AsyncClient, exchange: Exchange, timer: AttemptTimer
-    ) -> httpx2.Request:
+    @staticmethod
+    def _limits(exchange: Exchange, timer: AttemptTimer) -> Limits:
         limits = timer.limits
         # The socket's own read limit is only a backstop: the attempt's guard enforces the
         # first-event, idle and attempt limits precisely.
         read = limits.first_event if exchange.stream else limits.attempt
-        timeout = httpx2.Timeout(
-            connect=limits.connect, read=read, write=limits.write, pool=limits.pool
-        )
-        return client.build_request(
-            exchange.method,
-            exchange.url,
-            content=exchange.body,
-            headers=exchange.headers,
-            timeout=timeout,
-        )
+        return (limits.connect, read, limits.write, limits.pool)
 
-    def _refresh_request(
-        self, client: httpx2.Client | httpx2.AsyncClient, refresh: TokenRefresh
-    ) -> httpx2.Request:
+    def _refresh_limits(self) -> Limits:
         # A token endpoint answers at once, so reads get as long as writes.
         limits = self.timeouts
-        timeout = httpx2.Timeout(
-            connect=limits.connect, read=limits.write, write=limits.write, pool=limits.pool
-        )
+        return (limits.connect, limits.write, limits.write, limits.pool)
+
+    def _build(
+        self,
+        client: httpx2.Client | httpx2.AsyncClient,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        limits: Limits,
+    ) -> httpx2.Request:
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= _URL_CACHE:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx2.URL(url)
+        connect, read, write, pool = limits
+        timeout = {"connect": connect, "read": read, "write": write, "pool": pool}
         return client.build_request(
-            refresh.method,
-            refresh.url,
-            content=refresh.body,
-            headers=refresh.headers,
-            timeout=timeout,
+            method, parsed, content=body, headers=headers, extensions={"timeout": timeout}
+        )
+
+    def _request(
+        self, client: httpx2.Client | httpx2.AsyncClient, exchange: Exchange, timer: AttemptTimer
+    ) -> httpx2.Request:
+        limits = self._limits(exchange, timer)
+        return self._build(
+            client, exchange.method, exchange.url, exchange.headers, exchange.body, limits
         )
 
     # -- sync --------------------------------------------------------------------------------
@@ -131,7 +161,7 @@ class Transport:
             finally:
                 response.close()
         except httpx2.TransportError as exc:
-            raise _failure(exchange, timer, exc) from None
+            raise _failure(exchange, timer, transport_failure(exc)) from None
         finally:
             guard.cancel()
 
@@ -158,14 +188,14 @@ class Transport:
                     self._request(self.client, exchange, timer), stream=True
                 )
             except httpx2.TransportError as exc:
-                raise _failure(exchange, timer, exc) from None
+                raise _failure(exchange, timer, transport_failure(exc)) from None
             try:
                 guard.attach(response.extensions)
                 if response.status_code >= 300:
                     try:
                         body = response.read()
                     except httpx2.TransportError as exc:
-                        raise _failure(exchange, timer, exc) from None
+                        raise _failure(exchange, timer, transport_failure(exc)) from None
                     raise exchange.error(_described(response, body))
                 state = exchange.open_stream()
                 chunks = response.iter_bytes()
@@ -184,7 +214,7 @@ class Transport:
                         if timer.check(time.monotonic()):
                             raise _timed_out(exchange, timer)
                 except httpx2.TransportError as exc:
-                    raise _failure(exchange, timer, exc) from None
+                    raise _failure(exchange, timer, transport_failure(exc)) from None
                 yield from state.end()
                 state.raise_failure()
             finally:
@@ -202,7 +232,15 @@ class Transport:
             exchange.use(current)
             return
         try:
-            response = self.client.send(self._refresh_request(self.client, refresh))
+            request = self._build(
+                self.client,
+                refresh.method,
+                refresh.url,
+                refresh.headers,
+                refresh.body,
+                self._refresh_limits(),
+            )
+            response = self.client.send(request)
         except httpx2.TransportError as exc:
             raise refresh.failed(transport_failure(exc).detail) from None
         exchange.refreshed(_described(response, response.content))
@@ -256,18 +294,23 @@ class Transport:
     async def _asend_whole(self, exchange: Exchange) -> HttpResponse:
         """:meth:`_send_whole`, for asyncio."""
         await self._arefresh(exchange)
-        client = self.async_client
         timer = self._timer(exchange, asyncio.get_running_loop().time())
         guard = AsyncGuard(timer)
         guard.waiting = True
         try:
-            response = await client.send(self._request(client, exchange, timer), stream=True)
+            answer = await self._aopen(
+                exchange.method,
+                exchange.url,
+                exchange.headers,
+                exchange.body,
+                self._limits(exchange, timer),
+            )
             try:
-                return _described(response, await response.aread())
+                return _described_answer(answer, await answer.read())
             finally:
-                await response.aclose()
-        except httpx2.TransportError as exc:
-            raise _failure(exchange, timer, exc) from None
+                await answer.aclose()
+        except self._async_errors as exc:
+            raise _failure(exchange, timer, self._async_failure(exc)) from None
         except asyncio.CancelledError:
             if guard.tripped():
                 raise _timed_out(exchange, timer) from None
@@ -290,25 +333,31 @@ class Transport:
 
     async def _astream_once(self, exchange: Exchange) -> AsyncIterator[StreamEvent]:
         await self._arefresh(exchange)
-        client = self.async_client
         loop = asyncio.get_running_loop()
         timer = self._timer(exchange, loop.time())
         guard = AsyncGuard(timer)
         guard.waiting = True
+        errors = self._async_errors
         try:
             try:
-                response = await client.send(self._request(client, exchange, timer), stream=True)
-            except httpx2.TransportError as exc:
-                raise _failure(exchange, timer, exc) from None
+                answer = await self._aopen(
+                    exchange.method,
+                    exchange.url,
+                    exchange.headers,
+                    exchange.body,
+                    self._limits(exchange, timer),
+                )
+            except errors as exc:
+                raise _failure(exchange, timer, self._async_failure(exc)) from None
             try:
-                if response.status_code >= 300:
+                if answer.status >= 300:
                     try:
-                        body = await response.aread()
-                    except httpx2.TransportError as exc:
-                        raise _failure(exchange, timer, exc) from None
-                    raise exchange.error(_described(response, body))
+                        body = await answer.read()
+                    except errors as exc:
+                        raise _failure(exchange, timer, self._async_failure(exc)) from None
+                    raise exchange.error(_described_answer(answer, body))
                 state = exchange.open_stream()
-                chunks = response.aiter_bytes()
+                chunks = answer.chunks()
                 try:
                     while True:
                         guard.waiting = True
@@ -324,13 +373,13 @@ class Transport:
                         state.raise_failure()
                         if timer.check(loop.time()):
                             raise _timed_out(exchange, timer)
-                except httpx2.TransportError as exc:
-                    raise _failure(exchange, timer, exc) from None
+                except errors as exc:
+                    raise _failure(exchange, timer, self._async_failure(exc)) from None
                 for event in state.end():
                     yield event
                 state.raise_failure()
             finally:
-                await response.aclose()
+                await answer.aclose()
         except asyncio.CancelledError:
             if guard.tripped():
                 raise _timed_out(exchange, timer) from None
@@ -343,17 +392,36 @@ class Transport:
         refresh = exchange.refresh
         if refresh is None:
             return
-        current = refresh.superseded()  # a small file read under a lock: quick enough inline
+        current = refresh.superseded()
         if current is not None:
             exchange.use(current)
             return
         try:
-            response = await self.async_client.send(
-                self._refresh_request(self.async_client, refresh)
+            answer = await self._aopen(
+                refresh.method, refresh.url, refresh.headers, refresh.body, self._refresh_limits()
             )
-        except httpx2.TransportError as exc:
-            raise refresh.failed(transport_failure(exc).detail) from None
-        exchange.refreshed(_described(response, response.content))
+            try:
+                body = await answer.read()
+            finally:
+                await answer.aclose()
+        except self._async_errors as exc:
+            raise refresh.failed(self._async_failure(exc).detail) from None
+        exchange.refreshed(_described_answer(answer, body))
+
+    # -- the async client: what a transport on another client replaces ------------------------
+
+    async def _aopen(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, limits: Limits
+    ) -> AsyncAnswer:
+        """Send a request; return the response once its headers have arrived."""
+        client = self.async_client
+        request = self._build(client, method, url, headers, body, limits)
+        return _HttpxAnswer(await client.send(request, stream=True))
+
+    def _async_failure(self, exc: BaseException) -> TransportFailure:
+        """Describe one of :attr:`_async_errors` for classification."""
+        assert isinstance(exc, httpx2.TransportError)
+        return transport_failure(exc)
 
     async def aclose(self) -> None:
         if self._async_client is not None:
@@ -372,8 +440,38 @@ class Transport:
         self.close()
 
 
+class _HttpxAnswer:
+    """An httpx2 response as the async path reads it."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx2.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._response.headers
+
+    async def read(self) -> bytes:
+        return await self._response.aread()
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        return self._response.aiter_bytes()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
 def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
     return HttpResponse(response.status_code, response_headers(response.headers), body)
+
+
+def _described_answer(answer: AsyncAnswer, body: bytes) -> HttpResponse:
+    return HttpResponse(answer.status, response_headers(answer.headers), body)
 
 
 def _timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
@@ -381,14 +479,14 @@ def _timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
     return exchange.error(TransportFailure(ErrorKind.TIMEOUT, phase, detail))
 
 
-def _failure(exchange: Exchange, timer: AttemptTimer, exc: httpx2.TransportError) -> ProviderError:
-    """The error for a transport exception: the attempt's timeout when its guard cut the
-    connection (or the socket's backstop limit fired), else what the exception says."""
-    if timer.expired is None and isinstance(exc, httpx2.ReadTimeout):
+def _failure(exchange: Exchange, timer: AttemptTimer, failure: TransportFailure) -> ProviderError:
+    """The error for a transport failure: the attempt's timeout when its guard cut the
+    connection (or the socket's backstop read limit fired), else the failure itself."""
+    if timer.expired is None and failure.kind is ErrorKind.TIMEOUT and failure.phase == "read":
         timer.check(time.monotonic())
     if timer.expired is not None:
         return _timed_out(exchange, timer)
-    return exchange.error(transport_failure(exc))
+    return exchange.error(failure)
 
 
 def transport_failure(exc: httpx2.TransportError) -> TransportFailure:
