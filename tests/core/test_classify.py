@@ -9,6 +9,7 @@ from hotswap.classify import (
     classify_status,
     duration_seconds,
     error_report,
+    limit_reset_wait,
     provider_message,
     retry_after_seconds,
 )
@@ -140,3 +141,17 @@ def test_an_error_report_reads_a_response_and_an_in_stream_error_alike():
         {},
     )
     assert error_report(TransportFailure(ErrorKind.TIMEOUT, "read", "timed out")) is None
+
+
+@pytest.mark.parametrize(
+    ("resets", "remaining", "wait"),
+    [
+        ({"requests": 2.0, "tokens": 30.0}, {"requests": "5", "tokens": "0"}, 30.0),
+        ({"requests": 2.0, "tokens": 30.0}, {"requests": "0", "tokens": "0"}, 30.0),
+        ({"requests": 2.0, "tokens": 30.0}, {"requests": "5", "tokens": None}, 2.0),
+        ({}, {}, None),
+    ],
+    ids=["the_spent_limit", "the_latest_of_several_spent", "else_the_soonest", "none_given"],
+)
+def test_a_rate_limit_lifts_when_its_spent_limit_resets(resets, remaining, wait):
+    assert limit_reset_wait(resets, remaining) == wait

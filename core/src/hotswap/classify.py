@@ -25,6 +25,7 @@ __all__ = [
     "classify_status",
     "duration_seconds",
     "error_report",
+    "limit_reset_wait",
     "message_in",
     "provider_message",
     "retry_after_seconds",
@@ -86,6 +87,22 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None)
 
 _DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|ms|us|µs|ns|m|s)")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def limit_reset_wait(
+    resets: Mapping[str, float], remaining: Mapping[str, str | None]
+) -> float | None:
+    """The wait before a 429 lifts, from a provider's per-limit reset headers (requests,
+    tokens...): the reset of the limit that is used up (the latest, if several are), else the
+    soonest reset; None when no reset was given.
+
+    :param resets: seconds until each limit resets, by limit name.
+    :param remaining: each limit's ``remaining`` header as sent (``"0"`` when used up).
+    """
+    spent = [wait for limit, wait in resets.items() if remaining.get(limit) == "0"]
+    if spent:
+        return max(spent)
+    return min(resets.values(), default=None)
 
 
 def duration_seconds(text: str) -> float | None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from hotswap.classify import classify_status, error_report, retry_after_seconds
+from hotswap.classify import classify_status, error_report, limit_reset_wait, retry_after_seconds
 from hotswap.errors import ErrorClassification, ErrorKind
 from hotswap.http import Failure
 
@@ -90,7 +90,4 @@ def _reset_delay(headers: Mapping[str, str], now: float) -> float | None:
                 continue
             when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
             resets[name[: -len("reset")]] = max(when.timestamp() - now, 0.0)
-    spent = [wait for limit, wait in resets.items() if headers.get(limit + "remaining") == "0"]
-    if spent:
-        return max(spent)
-    return min(resets.values(), default=None)
+    return limit_reset_wait(resets, {limit: headers.get(limit + "remaining") for limit in resets})

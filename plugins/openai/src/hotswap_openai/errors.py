@@ -18,7 +18,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hotswap.classify import classify_status, duration_seconds, error_report, retry_after_seconds
+from hotswap.classify import (
+    classify_status,
+    duration_seconds,
+    error_report,
+    limit_reset_wait,
+    retry_after_seconds,
+)
 from hotswap.errors import ErrorClassification, ErrorKind
 from hotswap.http import Failure
 from hotswap_openai.quirks import ErrorRule
@@ -125,10 +131,8 @@ def _wait(
         for limit in _RESETS
         if (wait := duration_seconds(headers.get(f"x-ratelimit-reset-{limit}", ""))) is not None
     }
-    spent = [
-        w for limit, w in resets.items() if headers.get(f"x-ratelimit-remaining-{limit}") == "0"
-    ]
-    if spent or resets:
-        return max(spent) if spent else min(resets.values())
+    remaining = {limit: headers.get(f"x-ratelimit-remaining-{limit}") for limit in resets}
+    if resets:
+        return limit_reset_wait(resets, remaining)
     found = _TRY_AGAIN.search(message)
     return duration_seconds(found.group(1)) if found else None
