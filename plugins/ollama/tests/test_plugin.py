@@ -1,11 +1,41 @@
-"""The plugin as installed: found through the entry point, and nothing but a translator."""
+"""The plugin as installed: found through the entry point, nothing but a translator, and
+working in a fresh environment that holds only it and the core."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from hotswap import AuthType, PluginHost
+
+PLUGIN = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json, os, sys
+from hotswap import CompletionRequest, Message, default_host
+from hotswap.catalog import list_models
+from hotswap.config import Config
+from hotswap.exchange import Exchange
+from hotswap.transport import Transport
+
+host = default_host()
+model = Config.from_dict({}).resolve("ollama/llama3.2")
+request = CompletionRequest(messages=(Message.user("hi alone"),))
+with Transport() as transport:
+    completion = transport.complete(Exchange(host, model, request, stream=False))
+print(json.dumps({
+    "plugins": sorted([r.name, r.status] for r in host.records()),
+    "text": completion.text,
+    "listed": [m.id for m in list_models("ollama", host=host)],
+    "plugin_packages": sorted({m.split(".")[0] for m in sys.modules if m.startswith("hotswap_")}),
+    "from_this_environment": sys.modules["hotswap_ollama"].__file__.startswith(sys.prefix),
+}))
+"""
 
 
 def test_the_installed_entry_point_provides_ollama(home):
@@ -37,3 +67,22 @@ def test_importing_the_plugin_loads_no_http_client():
     )
 
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_it_answers_installed_alone_with_the_core(fresh_venv, simulator):
+    python = fresh_venv(PLUGIN)
+    simulator.serve_models("ollama", "llama3.2")
+    env = {**os.environ, "OLLAMA_HOST": simulator.url}
+
+    output = subprocess.run(
+        [str(python), "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+    assert json.loads(output) == {
+        "plugins": [["ollama", "loaded"]],
+        "text": "echo: hi alone",
+        "listed": ["llama3.2:latest"],
+        "plugin_packages": ["hotswap_ollama"],
+        "from_this_environment": True,
+    }
