@@ -154,6 +154,24 @@ async def _memory_per_request(call: Callable[[], Awaitable[Any]], level: int) ->
 
 async def _hotswap(url: str, fmt: WireFormat) -> Client:
     transport = Transport(async_client=httpx2.AsyncClient(follow_redirects=False))
+    client = transport._async_client
+    assert client is not None
+    return _through_chain("hotswap (httpx2)", url, fmt, transport, lambda: _httpx_busy(client))
+
+
+async def _hotswap_aiohttp(url: str, fmt: WireFormat) -> Client:
+    transport = Transport.aiohttp()
+
+    def busy() -> int:
+        session = transport._session
+        return len(getattr(session.connector, "_acquired", ())) if session else 0
+
+    return _through_chain("hotswap (aiohttp)", url, fmt, transport, busy)
+
+
+def _through_chain(
+    name: str, url: str, fmt: WireFormat, transport: Transport, busy: Callable[[], int]
+) -> Client:
     chain = chain_for(url, fmt, transport=transport)
 
     async def complete() -> None:
@@ -166,11 +184,7 @@ async def _hotswap(url: str, fmt: WireFormat) -> Client:
         if texts < STREAM_WORDS:
             raise RuntimeError(f"a stream of {texts} texts")
 
-    client = transport._async_client
-    assert client is not None
-    return Client(
-        "hotswap (httpx2)", complete, stream, lambda: _httpx_busy(client), transport.aclose
-    )
+    return Client(name, complete, stream, busy, transport.aclose)
 
 
 async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
@@ -230,7 +244,7 @@ async def _bare_aiohttp(url: str, fmt: WireFormat) -> Client:
     return Client("bare aiohttp", complete, stream, busy, session.close)
 
 
-_CLIENTS = (_bare_httpx, _bare_aiohttp, _hotswap)
+_CLIENTS = (_bare_httpx, _bare_aiohttp, _hotswap, _hotswap_aiohttp)
 
 _LONG = " ".join(f"w{i}" for i in range(STREAM_WORDS))
 

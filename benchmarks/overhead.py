@@ -13,6 +13,7 @@ import asyncio
 import json
 from typing import Any
 
+import aiohttp
 import httpx2
 from harness import (
     Table,
@@ -35,9 +36,14 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
     rows: list[list[Any]] = []
     data: dict[str, Any] = {}
     for fmt in formats:
-        for mode, measure in (("sync", _sync), ("async", _async), ("sync, in memory", _memory)):
+        for mode, measure in (
+            ("sync", _sync),
+            ("async", _async),
+            ("async, aiohttp transport vs bare aiohttp", _async_aiohttp),
+            ("sync, in memory", _memory),
+        ):
             timing = measure(url, fmt, rounds=rounds, batch=batch)
-            bare, ours = timing["bare httpx2"], timing["hotswap"]
+            bare, ours = timing["bare"], timing["hotswap"]
             ratio = paired_ratio(ours.wall, bare.wall)
             cpu_ratio = paired_ratio(ours.cpu, bare.cpu)
             rows.append(
@@ -112,7 +118,42 @@ def _sync(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
 
         bare(20)
         ours(20)
-        return interleaved({"bare httpx2": bare, "hotswap": ours}, rounds=rounds, batch=batch)
+        return interleaved({"bare": bare, "hotswap": ours}, rounds=rounds, batch=batch)
+
+
+def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
+    async def measure() -> dict[str, Timing]:
+        transport = Transport.aiohttp()
+        chain = chain_for(url, fmt, transport=transport)
+        exchange = wire_request(chain, PROMPT, stream=False)
+        method, target, headers, body = (
+            exchange.method,
+            exchange.url,
+            exchange.headers,
+            exchange.body,
+        )
+        session = aiohttp.ClientSession()
+
+        async def bare(n: int) -> None:
+            for _ in range(n):
+                async with session.request(method, target, data=body, headers=headers) as answer:
+                    if answer.status != 200:
+                        raise RuntimeError(f"bare request failed: {answer.status}")
+                    json.loads(await answer.read())
+
+        async def ours(n: int) -> None:
+            for _ in range(n):
+                await chain.acomplete(PROMPT)
+
+        await bare(20)
+        await ours(20)
+        cases = {"bare": bare, "hotswap": ours}
+        timings = await ainterleaved(cases, rounds=rounds, batch=batch)
+        await transport.aclose()
+        await session.close()
+        return timings
+
+    return asyncio.run(measure())
 
 
 def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
@@ -147,7 +188,7 @@ def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]
 
         bare(50)
         ours(50)
-        return interleaved({"bare httpx2": bare, "hotswap": ours}, rounds=rounds, batch=batch * 4)
+        return interleaved({"bare": bare, "hotswap": ours}, rounds=rounds, batch=batch * 4)
 
 
 def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
@@ -176,7 +217,7 @@ def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
 
         await bare(20)
         await ours(20)
-        cases = {"bare httpx2": bare, "hotswap": ours}
+        cases = {"bare": bare, "hotswap": ours}
         timings = await ainterleaved(cases, rounds=rounds, batch=batch)
         await transport.aclose()
         return timings

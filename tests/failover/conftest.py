@@ -57,8 +57,11 @@ def host(monkeypatch, tmp_path, timeline) -> PluginHost:
 
 
 @pytest.fixture
-def transport():
-    with Transport() as transport:
+def transport(request):
+    """The default transport, or with ``indirect`` parametrization ``"aiohttp"``, the one whose
+    async requests go through aiohttp."""
+    kind = getattr(request, "param", "httpx2")
+    with Transport.aiohttp() if kind == "aiohttp" else Transport() as transport:
         yield transport
 
 
@@ -80,6 +83,7 @@ def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
                 "models": {
                     "primary": primary,
                     "fallback": {"provider": "anthropic", "model": FALLBACK, "base_url": base_url},
+                    "pi": {**primary, "auth_type": "pi_auth"},
                 },
                 "failover": failover,
             }
@@ -92,6 +96,9 @@ def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
 def open_connections(transport: Transport) -> int:
     """Connections in the sync and async pools that are not idle or closed."""
     count = 0
+    session = getattr(transport, "_session", None)  # the aiohttp transport's
+    if session is not None and not session.closed:
+        count += len(session.connector._acquired)  # type: ignore[union-attr]
     for client in (transport._client, transport._async_client):
         if client is None:
             continue

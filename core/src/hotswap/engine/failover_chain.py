@@ -20,6 +20,7 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
+from contextlib import aclosing
 from typing import Any
 
 from hotswap.attempts import Attempt, StreamInterruptedError
@@ -427,9 +428,12 @@ class AsyncChainStream:
             chain.host.attempt_started(step, stream=True)
             try:
                 exchange = chain._exchange(step, run.request_for(step), run.plan, stream=True)
-                async for event in chain.transport.astream(exchange):
-                    for item in run.accept(event):
-                        yield item
+                # aclosing: leaving this generator must close the response now, not when the
+                # event loop finalizes the abandoned transport generator.
+                async with aclosing(chain.transport.astream(exchange)) as events:
+                    async for event in events:
+                        for item in run.accept(event):
+                            yield item
                 for item in run.flush():
                     yield item
             except ProviderError as error:
