@@ -72,15 +72,24 @@ def test_a_stream_that_stalls_after_content_is_an_idle_timeout(make_chain, simul
 
 
 def test_a_slow_but_steady_stream_is_cut_at_the_attempt_limit(make_chain, simulator):
-    simulator.script(PRIMARY, [Slow(delay=0.05, reply=LONG)])
-    limits = {**FAST, "attempt_timeout_s": 0.45, "stream_recovery": "restart"}
+    # Every frame comes within the idle limit, but the whole answer would take ~1.2 s.
+    simulator.script(PRIMARY, [Slow(delay=0.1, reply=LONG)])
+    limits = {**FAST, "idle_timeout_s": 1.0, "attempt_timeout_s": 0.6, "stream_recovery": "restart"}
 
-    events = list(make_chain(**limits).stream("hi"))
+    stream = make_chain(**limits).stream("hi")
+    events = list(stream)
 
+    cut = stream.attempts[0]
+    assert (cut.model, cut.kind, cut.message) == (
+        "primary",
+        "timeout",
+        "the attempt took longer than 0.6 s",
+    )
+    # Whether or not the cut came after the first words (a loaded machine may delay them),
+    # the caller is left with the fallback's answer alone.
     resets = [e for e in events if isinstance(e, StreamReset)]
-    assert [r.model for r in resets] == ["primary"]
-    assert "the attempt took longer than 0.45 s" in resets[0].reason
-    assert texts(events[events.index(resets[0]) :]) == "echo: hi"
+    after = events[events.index(resets[-1]) :] if resets else events
+    assert texts(after) == "echo: hi"
 
 
 def test_the_calls_deadline_ends_it_however_many_models_are_left(make_chain, simulator):
