@@ -145,3 +145,20 @@ def test_an_error_raised_at_once_carries_every_attempt_of_the_call(make_chain, p
         ("first", "overloaded"),
         ("second", "invalid_request"),
     ]
+
+
+def test_a_chain_closes_the_transport_it_made_but_not_one_it_was_given(acme_host):
+    from hotswap import FailoverChain, ModelConfig
+    from hotswap.transport import Transport
+
+    model = ModelConfig(name="first", provider="acme", model="acme-1")
+    given = Transport()
+    with FailoverChain([model], host=acme_host, transport=given) as borrowed:
+        given.client  # noqa: B018 (opens the pool)
+    with FailoverChain([model], host=acme_host) as owned:
+        owned.transport.client  # noqa: B018
+
+    assert not given.client.is_closed
+    assert owned.transport.client.is_closed
+    assert borrowed.transport is given
+    given.close()

@@ -90,6 +90,7 @@ class FailoverChain:
         self.models = tuple(models)
         self.settings = settings or FailoverSettings()
         self.host = host or default_host()
+        self._owns_transport = transport is None
         self.transport = transport or Transport()
         self.breakers = breakers if breakers is not None else _shared_breakers
         self._clock = clock
@@ -99,6 +100,32 @@ class FailoverChain:
 
     def __repr__(self) -> str:
         return f"FailoverChain({[m.name for m in self.models]})"
+
+    # -- lifetime: a chain that made its own transport closes it ----------------------------
+
+    def close(self) -> None:
+        """Close the sync connections of a transport this chain made (a transport passed in
+        belongs to the caller, who closes it)."""
+        if self._owns_transport:
+            self.transport.close()
+
+    async def aclose(self) -> None:
+        """Close the async (and sync) connections of a transport this chain made."""
+        if self._owns_transport:
+            await self.transport.aclose()
+            self.transport.close()
+
+    def __enter__(self) -> FailoverChain:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> FailoverChain:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     # -- sync --------------------------------------------------------------------------------
 
