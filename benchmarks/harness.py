@@ -116,7 +116,7 @@ def _ollama_text(frame: Any) -> str | None:
 FORMATS = (
     WireFormat("Anthropic SSE", "anthropic", "claude-sonnet-4-5", "/v1", _anthropic_text),
     WireFormat("OpenAI-compatible SSE", "openai", "gpt-4.1", "/v1", _openai_text),
-    WireFormat("Gemini SSE", "gemini", "gemini-2.5-flash", "", _gemini_text),
+    WireFormat("Gemini SSE", "google", "gemini-2.5-flash", "/v1beta", _gemini_text),
     WireFormat("Ollama NDJSON", "ollama", "llama3.2", "", _ollama_text),
 )
 
