@@ -171,18 +171,22 @@ class StreamState:
     """Decodes one streamed body: feed it bytes, get events; :meth:`end` checks the provider
     signalled completion, since a stream that just stops is a ``connection`` error."""
 
-    __slots__ = ("_decoder", "_exchange", "_failure", "_translator")
+    __slots__ = ("_decoder", "_exchange", "_failure", "_feed", "_translate", "_translator")
 
     def __init__(self, exchange: Exchange, translator: StreamTranslator) -> None:
         self._exchange = exchange
         self._translator = translator
         self._decoder: FrameDecoder = frame_decoder(translator.framing)
         self._failure: ProviderError | None = None
+        # Bound once: these run for every chunk of every stream.
+        self._feed = self._decoder.feed
+        self._translate = translator.translate
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """The events the frames completed by ``chunk`` carry, up to an error the provider
         reported inside the stream; pass them on, then call :meth:`raise_failure`."""
-        return self._events(self._decoder.feed(chunk))
+        frames = self._feed(chunk)
+        return self._events(frames) if frames else []
 
     def raise_failure(self) -> None:
         """Raise the classified in-stream error, if one arrived (after the events before it
@@ -213,9 +217,9 @@ class StreamState:
 
     def _events(self, frames: list[Frame]) -> list[StreamEvent]:
         events: list[StreamEvent] = []
-        translate = self._translator.translate
         if self._failure is not None:
             return events
+        translate = self._translate
         try:
             for frame in frames:
                 for event in translate(frame):

@@ -58,41 +58,52 @@ class SSEDecoder:
             held = buffer.endswith(b"\r")
             if held:
                 buffer = buffer[:-1]
-            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            buffer = buffer.replace(b"\r\n", b"\n")
+            if b"\r" in buffer:  # a lone CR ends a line too
+                buffer = buffer.replace(b"\r", b"\n")
             if held:
                 buffer += b"\r"
         lines = buffer.split(b"\n")
         self._buffer = lines.pop()
         frames: list[Frame] = []
+        # The loop every streamed byte goes through, so its common lines are handled inline:
+        # ``data: ...``, the blank line that ends an event, ``event: ...``; others go to _field.
+        data, event = self._data, self._event
         for raw in lines:
-            self._line(raw, frames)
+            if raw[:6] == b"data: ":
+                data.append(raw[6:].decode("utf-8"))
+            elif not raw:
+                if data:
+                    frames.append(Frame(event, data[0] if len(data) == 1 else "\n".join(data)))
+                    data = []
+                event = None
+            elif raw[:7] == b"event: ":
+                event = raw[7:].decode("utf-8")
+            else:
+                event = _field(raw, data, event)
+        self._data, self._event = data, event
         return frames
 
     def flush(self) -> list[Frame]:
         """At end of stream: an event whose lines all arrived but whose closing blank line did
         not is still delivered; an unterminated last line is dropped, as it may be cut short."""
         self._buffer = b""
-        frames: list[Frame] = []
-        self._line(b"", frames)
-        return frames
+        return self.feed(b"\n")
 
-    def _line(self, raw: bytes, frames: list[Frame]) -> None:
-        if not raw:
-            if self._data:
-                frames.append(Frame(self._event, "\n".join(self._data)))
-            self._event = None
-            self._data = []
-            return
-        if raw[0] == 0x3A:  # ":" starts a comment
-            return
-        line = raw.decode("utf-8")
-        name, _, value = line.partition(":")
-        if value[:1] == " ":
-            value = value[1:]
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value
+
+def _field(raw: bytes, data: list[str], event: str | None) -> str | None:
+    """Read one SSE line other than ``data: ...`` or a blank one: add to ``data``; return the
+    event name now in force."""
+    if raw[0] == 0x3A:  # ":" starts a comment
+        return event
+    name, _, value = raw.decode("utf-8").partition(":")
+    if value[:1] == " ":
+        value = value[1:]
+    if name == "data":
+        data.append(value)
+    elif name == "event":
+        return value
+    return event
 
 
 class NDJSONDecoder:
