@@ -26,6 +26,7 @@ SectionRun = Callable[..., "harness.Table | list[harness.Table]"]
 
 
 def sections() -> dict[str, SectionRun]:
+    import alternative
     import concurrency
     import failover
     import overhead
@@ -38,6 +39,7 @@ def sections() -> dict[str, SectionRun]:
         "failover": failover.run,
         "concurrency": concurrency.run,
         "startup": startup.run,
+        "alternative": alternative.run,
     }
 
 
