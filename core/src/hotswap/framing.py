@@ -54,17 +54,20 @@ class SSEDecoder:
         """Decode ``chunk``; return the events it completed."""
         buffer = self._buffer + chunk if self._buffer else chunk
         if b"\r" in buffer:
-            # A trailing \r may be the first half of a \r\n split across reads: keep it back.
-            held = buffer.endswith(b"\r")
-            if held:
-                buffer = buffer[:-1]
-            buffer = buffer.replace(b"\r\n", b"\n")
-            if b"\r" in buffer:  # a lone CR ends a line too
-                buffer = buffer.replace(b"\r", b"\n")
-            if held:
-                buffer += b"\r"
-        lines = buffer.split(b"\n")
-        self._buffer = lines.pop()
+            # bytes.splitlines ends lines at \r\n, \r and \n alike (and nothing else). What
+            # follows the last line end waits for more; so does a line ending in a lone \r,
+            # which may be the first half of a \r\n split across reads.
+            lines = buffer.splitlines()
+            last = buffer[-1:]
+            if last == b"\n":
+                self._buffer = b""
+            elif last == b"\r":
+                self._buffer = lines.pop() + b"\r"
+            else:
+                self._buffer = lines.pop()
+        else:
+            lines = buffer.split(b"\n")
+            self._buffer = lines.pop()
         frames: list[Frame] = []
         # The loop every streamed byte goes through, so its common lines are handled inline:
         # ``data: ...``, the blank line that ends an event, ``event: ...``; others go to _field.
