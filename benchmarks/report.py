@@ -49,6 +49,26 @@ def markdown(tables: list[Table], machine: dict[str, Any], command: str) -> str:
     ]
     out += [f"| {name} | {_cell(value)} |" for name, value in machine.items()]
     out.append("")
+    rows = summary(tables)
+    if rows:
+        out += [
+            "## Summary",
+            "",
+            "Read from the tables below (the goals are the project's own).",
+            "",
+            "| measure | result | goal |",
+            "|---|---|---|",
+        ]
+        out += [f"| {measure} | {result} | {goal} |" for measure, result, goal in rows]
+        out += [
+            "",
+            "With many requests in flight from one event loop, most of the time goes to the "
+            "async HTTP client itself: `Transport.aiohttp()` (the `hotswap[aiohttp]` extra; "
+            "`hotswap.chain(..., transport=Transport.aiohttp())`) sends async requests through "
+            "aiohttp's client, with the same limits, cancellation and error kinds; the "
+            "concurrency table shows what it changes on this machine.",
+            "",
+        ]
     for table in tables:
         out += [f"## {table.title}", ""]
         out.append("| " + " | ".join(table.columns) + " |")
@@ -66,6 +86,73 @@ def markdown(tables: list[Table], machine: dict[str, Any], command: str) -> str:
         "describes every script and option.",
     ]
     return "\n".join(out).rstrip() + "\n"
+
+
+def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
+    """The headline figures: (measure, result, goal), from whichever tables ran."""
+    data = {table.title.split(" (")[0].split(":")[0]: table.data for table in tables}
+    rows: list[tuple[str, str, str]] = []
+    overhead = data.get("Completion overhead", {})
+    for key, label in (("anthropic/sync", "sync"), ("anthropic/async", "async")):
+        if key in overhead:
+            figures = overhead[key]
+            rows.append(
+                (
+                    f"chain.{'complete' if label == 'sync' else 'acomplete'} against bare "
+                    "httpx2 (Anthropic)",
+                    f"{figures['ratio']:.2f}x elapsed, {figures['cpu_ratio']:.2f}x CPU "
+                    f"(+{figures['added_cpu_us']:.0f} µs CPU per request)",
+                    "under 1.05x",
+                )
+            )
+    decoding = data.get("Stream decoding without the network", {})
+    ratios = [
+        f"{key.split('/')[0]} {figures['ratio']:.2f}x"
+        for key, figures in decoding.items()
+        if key.endswith("/to events")
+    ]
+    if ratios:
+        rows.append(("stream bytes to events against the plain parse", ", ".join(ratios), "1.5x"))
+    failover = data.get("Failover cost", {})
+    if failover:
+        rows.append(
+            (
+                "429 received to the fallback's request leaving",
+                f"{failover['gap_hotswap_us']:.0f} µs ({failover['gap_added_us']:+.0f} µs over "
+                f"a bare client); an open breaker skipped in "
+                f"{failover['skip_open_breaker_us'] - failover['plan_closed_us']:.1f} µs",
+                "under 5 ms",
+            )
+        )
+    concurrency = data.get("Concurrency", {})
+    for level in (100, 1000):
+        found = {
+            client: concurrency.get(f"complete/{level}/{client}")
+            for client in ("bare httpx2", "bare aiohttp", "hotswap (httpx2)", "hotswap (aiohttp)")
+        }
+        if all(found.values()):
+            rows.append(
+                (
+                    f"requests/s with {level:,} in flight",
+                    ", ".join(f"{c} {f['per_second']:,.0f}" for c, f in found.items() if f),
+                    "",
+                )
+            )
+    for title, figures in data.items():
+        if title.startswith("Against an alternative") and "litellm.completion" in str(figures):
+            ours = figures.get("hotswap chain.complete (bare: httpx2)")
+            theirs = figures.get("litellm.completion (bare: httpx)")
+            if ours and theirs:
+                rows.append(
+                    (
+                        f"LiteLLM {figures['litellm']}, the same workload",
+                        f"litellm.completion {theirs['ratio']:.2f}x its bare client "
+                        f"({theirs['added_cpu_us']:+,.0f} µs CPU); hotswap "
+                        f"{ours['ratio']:.2f}x ({ours['added_cpu_us']:+,.0f} µs CPU)",
+                        "",
+                    )
+                )
+    return rows
 
 
 def _machine_line(machine: dict[str, Any]) -> str:
