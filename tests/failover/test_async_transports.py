@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -95,6 +96,29 @@ def test_a_connection_reset_before_the_answer_fails_over(make_chain, simulator):
 
     assert reply.model == "fallback"
     assert reply.attempts[0].kind == "connection"
+
+
+def test_a_connection_that_never_opens_is_a_connect_timeout(make_chain, unanswered_port):
+    url = f"http://127.0.0.1:{unanswered_port}/v1"
+    started = time.monotonic()
+
+    chain = make_chain(primary_url=url, connect_timeout_s=0.3)
+    reply = run(chain, lambda chain: chain.acomplete("hi"))
+
+    assert time.monotonic() - started < 3
+    assert (reply.model, reply.attempts[0].kind) == ("fallback", "timeout")
+    assert "Timeout" in reply.attempts[0].message
+
+
+def test_a_refused_connection_fails_over_as_a_connection_failure(make_chain, simulator):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    closed.close()  # nothing listens there now
+
+    reply = run(make_chain(primary_url=url), lambda chain: chain.acomplete("hi"))
+
+    assert (reply.model, reply.attempts[0].kind) == ("fallback", "connection")
 
 
 def test_no_first_event_in_time_fails_over_as_a_timeout(make_chain, simulator):

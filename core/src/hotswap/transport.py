@@ -84,8 +84,13 @@ class Transport:
         requests in flight for a fraction of httpx2's CPU time (sync requests still use
         httpx2); needs the ``aiohttp`` extra. ``trust_env``: read proxy settings from the
         environment. See :class:`~hotswap.aiohttp_transport.AiohttpTransport`."""
-        from hotswap.aiohttp_transport import AiohttpTransport
-
+        try:
+            from hotswap.aiohttp_transport import AiohttpTransport
+        except ModuleNotFoundError as missing:
+            raise ModuleNotFoundError(
+                f"Transport.aiohttp() needs aiohttp ({missing}); "
+                "install it with: pip install 'hotswap[aiohttp]'"
+            ) from missing
         return AiohttpTransport(timeouts=timeouts, trust_env=trust_env)
 
     @property
