@@ -42,6 +42,8 @@ class Timeouts:
     def within(self, seconds: float) -> Timeouts:
         """These limits, none longer than ``seconds`` (what is left of the call's deadline)."""
         seconds = max(seconds, 0.001)
+        if seconds >= max(self.connect, self.first_event, self.idle, self.attempt):
+            return self  # the usual case, far from the deadline: nothing to shorten
         return replace(
             self,
             connect=min(self.connect, seconds),

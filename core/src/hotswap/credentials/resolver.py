@@ -103,10 +103,9 @@ def resolve_credential(
         return None
     if auth_type is AuthType.PI_AUTH:
         return pi_credential(_pi_provider(spec), env=env, home=home)
-    ref = _reference(spec, reference)
     looked: list[str] = []
     keychain_usable = False
-    for place in _places(spec, ref, env, home, explicit=bool(reference)):
+    for place in _places(spec, reference, env, home):
         try:
             value = place.read()
         except KeychainUnavailableError as error:
@@ -117,6 +116,7 @@ def resolve_credential(
             logger.debug("%s credential found in %s", auth_type, place.description)
             return Credential(secret=Secret(value), auth_type=auth_type, source=place.description)
         looked.append(f"{place.description}: {place.absent}")
+    ref = _reference(spec, reference)
     raise CredentialError(
         _missing_message(spec, auth_type, ref, looked, keychain_usable, env, bool(reference))
     )
@@ -141,7 +141,7 @@ def describe_sources(
     if auth_type is AuthType.PI_AUTH:
         return [_describe_pi(spec, env, home)]
     sources: list[CredentialSource] = []
-    for place in _places(spec, _reference(spec, reference), env, home, explicit=bool(reference)):
+    for place in _places(spec, reference, env, home):
         try:
             found = place.read() is not None
         except (CredentialError, KeychainUnavailableError) as error:
@@ -181,16 +181,11 @@ def _describe_pi(
 
 
 def _places(
-    spec: CredentialSpec,
-    ref: CredentialRef | None,
-    env: Mapping[str, str],
-    home: Path | None,
-    *,
-    explicit: bool,
+    spec: CredentialSpec, reference: str | None, env: Mapping[str, str], home: Path | None
 ) -> Iterator[_Place]:
     # A model that names its credential (`credential = "anthropic_key:work"`) means that one:
     # the provider's environment variable must not quietly win over it.
-    env_vars = () if explicit else spec.env_vars
+    env_vars = () if reference else spec.env_vars
     for name in env_vars:
         yield _Place(
             SourceKind.ENVIRONMENT,
@@ -199,10 +194,11 @@ def _places(
             "not set",
             functools.partial(_read_env, env, name),
         )
+    # Made only when no variable held the credential: parsing the reference and building
+    # these paths costs more than every other step of preparing a request together.
+    ref = _reference(spec, reference)
     if ref is None:
         return
-    # Made only when no variable held the credential: building these paths costs more than
-    # every other step of preparing a request together.
     own = tree_file(credentials_dir(env), ref)
     yield _file_place(SourceKind.HOTSWAP_FILE, own)
     action_llama = tree_file(action_llama_dir(env, home_dir(home, env)), ref)
