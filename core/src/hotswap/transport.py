@@ -10,25 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing
 from types import TracebackType
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx2
 
+from hotswap.answers import AsyncAnswer, HttpxAnswer, described_answer
 from hotswap.completion import Completion
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange, response_headers
 from hotswap.http import HttpResponse, TransportFailure
 from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.watchdog import AsyncGuard, SyncGuard
+from hotswap.watchdog import AsyncGuard, SyncGuard, guarded_failure, timed_out
 
 if TYPE_CHECKING:
     from hotswap.aiohttp_transport import AiohttpTransport
 
-__all__ = ["AsyncAnswer", "Limits", "Timeouts", "Transport", "transport_failure"]
+__all__ = ["Limits", "Timeouts", "Transport", "transport_failure"]
 
 Limits = tuple[float, float, float, float]
 """A request's socket limits in seconds: connect, read, write, pool."""
@@ -36,18 +37,6 @@ Limits = tuple[float, float, float, float]
 _URL_CACHE = 256
 """Parsed URLs a transport keeps: a chain sends to a handful, and parsing one costs a third
 of building the request."""
-
-
-class AsyncAnswer(Protocol):
-    """A response as the async path reads it, whichever client produced it."""
-
-    @property
-    def status(self) -> int: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-    async def read(self) -> bytes: ...
-    def chunks(self) -> AsyncIterator[bytes]: ...
-    async def aclose(self) -> None: ...
 
 
 class Transport:
@@ -182,7 +171,7 @@ class Transport:
             finally:
                 response.close()
         except httpx2.TransportError as exc:
-            raise _failure(exchange, timer, transport_failure(exc)) from None
+            raise guarded_failure(exchange, timer, transport_failure(exc)) from None
         finally:
             guard.cancel()
 
@@ -209,14 +198,14 @@ class Transport:
                     self._request(self.client, exchange, timer), stream=True
                 )
             except httpx2.TransportError as exc:
-                raise _failure(exchange, timer, transport_failure(exc)) from None
+                raise guarded_failure(exchange, timer, transport_failure(exc)) from None
             try:
                 guard.attach(response.extensions)
                 if response.status_code >= 300:
                     try:
                         body = response.read()
                     except httpx2.TransportError as exc:
-                        raise _failure(exchange, timer, transport_failure(exc)) from None
+                        raise guarded_failure(exchange, timer, transport_failure(exc)) from None
                     raise exchange.error(_described(response, body))
                 state = exchange.open_stream()
                 chunks = response.iter_bytes()
@@ -233,9 +222,9 @@ class Transport:
                             timer.heard(time.monotonic())
                         state.raise_failure()
                         if timer.check(time.monotonic()):
-                            raise _timed_out(exchange, timer)
+                            raise timed_out(exchange, timer)
                 except httpx2.TransportError as exc:
-                    raise _failure(exchange, timer, transport_failure(exc)) from None
+                    raise guarded_failure(exchange, timer, transport_failure(exc)) from None
                 yield from state.end()
                 state.raise_failure()
             finally:
@@ -327,14 +316,14 @@ class Transport:
                 self._limits(exchange, timer),
             )
             try:
-                return _described_answer(answer, await answer.read())
+                return described_answer(answer, await answer.read())
             finally:
                 await answer.aclose()
         except self._async_errors as exc:
-            raise _failure(exchange, timer, self._async_failure(exc)) from None
+            raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
         except asyncio.CancelledError:
             if guard.tripped():
-                raise _timed_out(exchange, timer) from None
+                raise timed_out(exchange, timer) from None
             raise
         finally:
             guard.cancel()
@@ -373,14 +362,14 @@ class Transport:
                     self._limits(exchange, timer),
                 )
             except errors as exc:
-                raise _failure(exchange, timer, self._async_failure(exc)) from None
+                raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
             try:
                 if answer.status >= 300:
                     try:
                         body = await answer.read()
                     except errors as exc:
-                        raise _failure(exchange, timer, self._async_failure(exc)) from None
-                    raise exchange.error(_described_answer(answer, body))
+                        raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
+                    raise exchange.error(described_answer(answer, body))
                 state = exchange.open_stream()
                 chunks = answer.chunks()
                 try:
@@ -397,9 +386,9 @@ class Transport:
                             timer.heard(loop.time())
                         state.raise_failure()
                         if timer.check(loop.time()):
-                            raise _timed_out(exchange, timer)
+                            raise timed_out(exchange, timer)
                 except errors as exc:
-                    raise _failure(exchange, timer, self._async_failure(exc)) from None
+                    raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
                 for event in state.end():
                     yield event
                 state.raise_failure()
@@ -407,7 +396,7 @@ class Transport:
                 await answer.aclose()
         except asyncio.CancelledError:
             if guard.tripped():
-                raise _timed_out(exchange, timer) from None
+                raise timed_out(exchange, timer) from None
             raise
         finally:
             guard.cancel()
@@ -431,7 +420,7 @@ class Transport:
                 await answer.aclose()
         except self._async_errors as exc:
             raise refresh.failed(self._async_failure(exc).detail) from None
-        exchange.refreshed(_described_answer(answer, body))
+        exchange.refreshed(described_answer(answer, body))
 
     # -- the async client: what a transport on another client replaces ------------------------
 
@@ -441,7 +430,7 @@ class Transport:
         """Send a request; return the response once its headers have arrived."""
         client = self.async_client
         request = self._build(client, method, url, headers, body, limits)
-        return _HttpxAnswer(await client.send(request, stream=True))
+        return HttpxAnswer(await client.send(request, stream=True))
 
     def _async_failure(self, exc: BaseException) -> TransportFailure:
         """Describe one of :attr:`_async_errors` for classification."""
@@ -465,53 +454,8 @@ class Transport:
         self.close()
 
 
-class _HttpxAnswer:
-    """An httpx2 response as the async path reads it."""
-
-    __slots__ = ("_response",)
-
-    def __init__(self, response: httpx2.Response) -> None:
-        self._response = response
-
-    @property
-    def status(self) -> int:
-        return self._response.status_code
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self._response.headers
-
-    async def read(self) -> bytes:
-        return await self._response.aread()
-
-    def chunks(self) -> AsyncIterator[bytes]:
-        return self._response.aiter_bytes()
-
-    async def aclose(self) -> None:
-        await self._response.aclose()
-
-
 def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
     return HttpResponse(response.status_code, response_headers(response.headers), body)
-
-
-def _described_answer(answer: AsyncAnswer, body: bytes) -> HttpResponse:
-    return HttpResponse(answer.status, response_headers(answer.headers), body)
-
-
-def _timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
-    phase, detail = timer.expired or ("attempt", "the attempt timed out")
-    return exchange.error(TransportFailure(ErrorKind.TIMEOUT, phase, detail))
-
-
-def _failure(exchange: Exchange, timer: AttemptTimer, failure: TransportFailure) -> ProviderError:
-    """The error for a transport failure: the attempt's timeout when its guard cut the
-    connection (or the socket's backstop read limit fired), else the failure itself."""
-    if timer.expired is None and failure.kind is ErrorKind.TIMEOUT and failure.phase == "read":
-        timer.check(time.monotonic())
-    if timer.expired is not None:
-        return _timed_out(exchange, timer)
-    return exchange.error(failure)
 
 
 def transport_failure(exc: httpx2.TransportError) -> TransportFailure:

@@ -22,11 +22,17 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hotswap.errors import ErrorKind
+from hotswap.http import TransportFailure
 from hotswap.timeouts import AttemptTimer
 
-__all__ = ["AsyncGuard", "SyncGuard"]
+if TYPE_CHECKING:
+    from hotswap.errors import ProviderError
+    from hotswap.exchange import Exchange
+
+__all__ = ["AsyncGuard", "SyncGuard", "guarded_failure", "timed_out"]
 
 
 class _Alarms:
@@ -161,3 +167,21 @@ class AsyncGuard:
         if self.waiting and self._task is not None:
             self.cancelled_task = True
             self._task.cancel()
+
+
+def timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
+    """The ``timeout`` error for the limit ``timer`` says has passed."""
+    phase, detail = timer.expired or ("attempt", "the attempt timed out")
+    return exchange.error(TransportFailure(ErrorKind.TIMEOUT, phase, detail))
+
+
+def guarded_failure(
+    exchange: Exchange, timer: AttemptTimer, failure: TransportFailure
+) -> ProviderError:
+    """The error for a transport failure: the attempt's timeout when its guard cut the
+    connection (or the socket's backstop read limit fired), else the failure itself."""
+    if timer.expired is None and failure.kind is ErrorKind.TIMEOUT and failure.phase == "read":
+        timer.check(time.monotonic())
+    if timer.expired is not None:
+        return timed_out(exchange, timer)
+    return exchange.error(failure)

@@ -351,14 +351,13 @@ class _StreamRun:
         ).model_copy(update={"attempts": tuple(self.plan.attempts)})
 
 
-class ChainStream:
-    """The events of a streamed answer, as an iterator. After it is exhausted, ``model`` names
-    the model that answered, ``attempts`` lists every try, and :meth:`completion` gives the
-    assembled answer. Closing it (or breaking out of the loop) closes the HTTP response."""
+class StreamFacts:
+    """What a streamed call knows of itself, for the chain's streams and a session's alike:
+    ``model`` names the model answering (the one that answered, once it has ended),
+    ``attempts`` lists every try so far, ``text`` is the text passed on, and
+    :meth:`completion` assembles the answer (once the stream has ended)."""
 
-    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
-        self._run = _StreamRun(chain, request)
-        self._events = self._generate()
+    _run: _StreamRun
 
     @property
     def model(self) -> ModelConfig | None:
@@ -375,6 +374,16 @@ class ChainStream:
 
     def completion(self) -> Completion:
         return self._run.completion()
+
+
+class ChainStream(StreamFacts):
+    """The events of a streamed answer, as an iterator. After it is exhausted, ``model`` names
+    the model that answered, ``attempts`` lists every try, and :meth:`completion` gives the
+    assembled answer. Closing it (or breaking out of the loop) closes the HTTP response."""
+
+    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
+        self._run = _StreamRun(chain, request)
+        self._events = self._generate()
 
     def __iter__(self) -> Iterator[StreamEvent]:
         return self._events
@@ -411,28 +420,12 @@ class ChainStream:
             return
 
 
-class AsyncChainStream:
+class AsyncChainStream(StreamFacts):
     """:class:`ChainStream`, for asyncio: iterate it with ``async for``."""
 
     def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
         self._run = _StreamRun(chain, request)
         self._events = self._generate()
-
-    @property
-    def model(self) -> ModelConfig | None:
-        return self._run.model
-
-    @property
-    def attempts(self) -> list[Attempt]:
-        return self._run.attempts
-
-    @property
-    def text(self) -> str:
-        """The text passed on so far."""
-        return self._run.assembler.text
-
-    def completion(self) -> Completion:
-        return self._run.completion()
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         return self._events

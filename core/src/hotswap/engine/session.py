@@ -20,11 +20,10 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any
 
-from hotswap.engine.failover_chain import FailoverChain
+from hotswap.engine.failover_chain import FailoverChain, StreamFacts
 from hotswap.messages import ImagePart, Message, TextPart
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
     from hotswap.completion import Completion
     from hotswap.config import Config, ModelConfig
     from hotswap.engine.failover_chain import AsyncChainStream, ChainStream
@@ -137,25 +136,15 @@ class Session:
         return chain(spec, config=self._config, **shared)
 
 
-class SessionStream:
+class SessionStream(StreamFacts):
     """A session turn's stream: iterate it for events; the answer joins the history when it
-    ends. ``model``, ``attempts`` and :meth:`completion` are those of the chain's stream."""
+    ends. ``model``, ``attempts``, ``text`` and :meth:`completion` are the chain stream's."""
 
     def __init__(self, stream: ChainStream, keep: Callable[[Message], None]) -> None:
         self._stream = stream
+        self._run = stream._run
         self._keep = keep
         self._events = self._generate()
-
-    @property
-    def model(self) -> ModelConfig | None:
-        return self._stream.model
-
-    @property
-    def attempts(self) -> list[Attempt]:
-        return self._stream.attempts
-
-    def completion(self) -> Completion:
-        return self._stream.completion()
 
     def __iter__(self) -> Iterator[StreamEvent]:
         return self._events
@@ -182,24 +171,14 @@ class SessionStream:
             self._keep(Message.assistant(self._stream.text))
 
 
-class AsyncSessionStream:
+class AsyncSessionStream(StreamFacts):
     """:class:`SessionStream`, for asyncio."""
 
     def __init__(self, stream: AsyncChainStream, keep: Callable[[Message], None]) -> None:
         self._stream = stream
+        self._run = stream._run
         self._keep = keep
         self._events = self._generate()
-
-    @property
-    def model(self) -> ModelConfig | None:
-        return self._stream.model
-
-    @property
-    def attempts(self) -> list[Attempt]:
-        return self._stream.attempts
-
-    def completion(self) -> Completion:
-        return self._stream.completion()
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         return self._events
