@@ -21,6 +21,7 @@ from hotswap import (
     ToolCall,
 )
 from hotswap.errors import ErrorClassification
+from hotswap.providers import KnownModel
 
 
 def test_message_content_may_be_a_plain_string():
@@ -151,6 +152,22 @@ def test_a_provider_declaration_is_validated():
     assert info.env_vars == ("ACME_API_KEY", "ACME_TOKEN")
     assert info.capabilities_of("acme-1").tools is False
     assert info.capabilities_of("unlisted-model").thinking is True
+
+
+def test_known_models_are_found_by_id_or_alias_even_in_a_copy():
+    info = ProviderInfo(
+        name="acme",
+        base_url="https://api.acme.test",
+        auth={"none": {}},
+        models=[{"id": "acme-1", "aliases": ["one"]}, {"id": "acme-2"}],
+    )
+    copy = info.model_copy(update={"models": (KnownModel(id="acme-3", aliases=("one",)),)})
+
+    assert info.known_model("one").id == "acme-1"
+    assert info.known_model("acme-2").id == "acme-2"
+    assert info.known_model("acme-3") is None
+    assert copy.known_model("one").id == "acme-3"
+    assert copy.known_model("acme-1") is None
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,20 @@ def test_the_first_non_empty_environment_variable_wins(env: dict[str, str]) -> N
     assert credential.source == "environment variable CLAUDE_CODE_OAUTH_TOKEN"
 
 
+def test_a_variable_changed_between_requests_gives_the_new_key(
+    spec: CredentialSpec, env: dict[str, str]
+) -> None:
+    env["ANTHROPIC_API_KEY"] = "sk-ant-api03-old"
+    old = resolve_credential(spec, AuthType.API_KEY, env=env)
+    env["ANTHROPIC_API_KEY"] = "sk-ant-api03-rotated"
+    new = resolve_credential(spec, AuthType.API_KEY, env=env)
+
+    assert old is not None
+    assert old.secret.reveal() == "sk-ant-api03-old"
+    assert new is not None
+    assert new.secret.reveal() == "sk-ant-api03-rotated"
+
+
 def test_a_file_in_hotswaps_credentials_directory_is_found_and_trimmed(
     spec: CredentialSpec, env: dict[str, str], trees: Trees
 ) -> None:

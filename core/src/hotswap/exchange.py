@@ -35,6 +35,9 @@ __all__ = ["Exchange", "StreamState", "response_headers"]
 
 log = get_logger("hotswap.exchange")
 
+# json.dumps with any option builds a new encoder per call; one made once is reused.
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+
 # What a plugin's translation code raises when a provider sends something it cannot read
 # (truncated or malformed JSON, a missing field): the provider's fault, so a server error.
 _UNREADABLE = (ValueError, KeyError, TypeError, IndexError, AttributeError)
@@ -87,8 +90,7 @@ class Exchange:
         self.method = http.method
         self.url = _join(model.base_url or self.provider.base_url, http.path)
         self.stream = http.stream
-        body = json.dumps(http.json, separators=(",", ":")) if http.json is not None else None
-        self.body = body.encode() if body is not None else None
+        self.body = _encode(http.json).encode() if http.json is not None else None
         # Later sources win: the plugin's headers, the user's configured ones, then auth.
         self.headers: dict[str, str] = {**http.headers, **model.headers}
         if self.body is not None:

@@ -124,7 +124,7 @@ class Message(_Frozen):
 
     @classmethod
     def user(cls, *parts: str | TextPart | ImagePart) -> Message:
-        return cls(role="user", content=tuple(_part(p) for p in parts))
+        return cls(role="user", content=tuple(map(_part, parts)))
 
     @classmethod
     def assistant(cls, text: str = "", *, tool_calls: tuple[ToolCall, ...] = ()) -> Message:

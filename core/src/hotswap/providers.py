@@ -101,10 +101,7 @@ class ProviderInfo(BaseModel):
 
     def known_model(self, name: str) -> KnownModel | None:
         """The known model with this id or alias, if any."""
-        for model in self.models:
-            if name == model.id or name in model.aliases:
-                return model
-        return None
+        return _names(self.models).get(name)
 
     def capabilities_of(self, model_id: str) -> Capabilities:
         """The capabilities of one model: its own if known and declared, else the provider's."""
@@ -112,3 +109,18 @@ class ProviderInfo(BaseModel):
         if known is not None and known.capabilities is not None:
             return known.capabilities
         return self.capabilities
+
+
+# Every request looks its model up, and a provider may list dozens: each ``models`` tuple gets
+# a name index, kept with the tuple itself so that an id is never taken for another's.
+_INDEXES: dict[int, tuple[tuple[KnownModel, ...], dict[str, KnownModel]]] = {}
+
+
+def _names(models: tuple[KnownModel, ...]) -> dict[str, KnownModel]:
+    entry = _INDEXES.get(id(models))
+    if entry is None or entry[0] is not models:
+        if len(_INDEXES) >= 256:
+            _INDEXES.clear()
+        names = {alias: m for m in reversed(models) for alias in (*m.aliases, m.id)}
+        entry = _INDEXES[id(models)] = (models, names)
+    return entry[1]

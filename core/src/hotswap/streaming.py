@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hotswap.completion import Completion, FinishReason, Usage
 from hotswap.errors import ErrorClassification, ErrorKind, ProviderError
@@ -27,6 +27,9 @@ from hotswap.events import (
 )
 from hotswap.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
 from hotswap.messages import ThinkingPart, ToolCall
+
+if TYPE_CHECKING:
+    from hotswap.attempts import Attempt
 
 __all__ = ["FrameDecoder", "StreamAssembler", "StreamTranslator", "frame_decoder"]
 
@@ -76,7 +79,7 @@ class StreamAssembler:
         self._text: list[str] = []
         self._thinking: dict[int, list[ThinkingDelta]] = {}
         self._calls: dict[int, list[ToolCallDelta]] = {}
-        self._usage = Usage()
+        self._usage: dict[str, int] = {}
         self._finish: Finish | None = None
 
     @property
@@ -97,16 +100,27 @@ class StreamAssembler:
         elif isinstance(event, ThinkingDelta):
             self._thinking.setdefault(event.block, []).append(event)
         elif isinstance(event, UsageUpdate):
-            update = {name: getattr(event.usage, name) for name in event.usage.model_fields_set}
-            self._usage = self._usage.model_copy(update=update)
+            # Counts are merged as plain values and made a Usage once, at the end: a stream
+            # may carry a usage update per chunk.
+            usage = event.usage
+            for name in usage.model_fields_set:
+                self._usage[name] = getattr(usage, name)
         elif isinstance(event, StreamReset):
             self._start_over()
         else:
             self._finish = event
 
-    def completion(self, *, model: str = "", provider: str = "", model_id: str = "") -> Completion:
-        """The completion the events add up to. Raises a ``server_error`` if the model wrote
-        tool-call arguments that are not valid JSON."""
+    def completion(
+        self,
+        *,
+        model: str = "",
+        provider: str = "",
+        model_id: str = "",
+        attempts: tuple[Attempt, ...] = (),
+        raw: Any = None,
+    ) -> Completion:
+        """The completion the events add up to, with the given fields. Raises a
+        ``server_error`` if the model wrote tool-call arguments that are not valid JSON."""
         finish = self._finish
         return Completion(
             text=self.text,
@@ -116,10 +130,12 @@ class StreamAssembler:
             thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
             finish_reason=finish.reason if finish else FinishReason.OTHER,
             raw_finish_reason=finish.raw_reason if finish else None,
-            usage=self._usage,
+            usage=Usage(**self._usage),
             model=model,
             provider=provider,
             model_id=(finish.model_id if finish and finish.model_id else model_id),
+            attempts=attempts,
+            raw=raw,
         )
 
     def _tool_call(self, index: int, pieces: list[ToolCallDelta]) -> ToolCall:

@@ -103,6 +103,13 @@ def resolve_credential(
         return None
     if auth_type is AuthType.PI_AUTH:
         return pi_credential(_pi_provider(spec), env=env, home=home)
+    if not reference:
+        # The common case, on every request: a variable holds the key. Read here directly,
+        # before any other place is described.
+        for name in spec.env_vars:
+            held = env.get(name, "").strip()
+            if held:
+                return _from_environment(name, held, auth_type)
     looked: list[str] = []
     keychain_usable = False
     for place in _places(spec, reference, env, home):
@@ -217,6 +224,16 @@ def _places(
 def _file_place(kind: SourceKind, path: Path) -> _Place:
     return _Place(
         kind, str(path), f"file {path}", "no such file", functools.partial(read_tree_value, path)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _from_environment(name: str, value: str, auth_type: AuthType) -> Credential:
+    # Credentials are immutable: the same variable holding the same value gives the same one,
+    # and a changed value a new one.
+    logger.debug("%s credential found in environment variable %s", auth_type, name)
+    return Credential(
+        secret=Secret(value), auth_type=auth_type, source=f"environment variable {name}"
     )
 
 

@@ -348,7 +348,8 @@ class _StreamRun:
             model=model.name if model else "",
             provider=model.provider if model else "",
             model_id=model.model if model else "",
-        ).model_copy(update={"attempts": tuple(self.plan.attempts)})
+            attempts=tuple(self.plan.attempts),
+        )
 
 
 class StreamFacts:
@@ -474,6 +475,8 @@ def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionReque
         conversation = (messages,)
     else:
         conversation = tuple(messages)
-    return CompletionRequest.model_validate(
-        {"messages": conversation, "options": CompletionOptions(**options)}
-    )
+    settings = CompletionOptions(**options) if options else _NO_OPTIONS
+    return CompletionRequest.model_validate({"messages": conversation, "options": settings})
+
+
+_NO_OPTIONS = CompletionOptions()  # immutable, so every call without options shares it

@@ -70,7 +70,7 @@ def parse_message(body: Any) -> Completion | None:
             assembler.add(event)
     raw = body.get("stop_reason")
     assembler.add(Finish(STOP_REASONS.get(raw, FinishReason.OTHER), raw, body.get("model")))
-    return assembler.completion(provider=PROVIDER).model_copy(update={"raw": body})
+    return assembler.completion(provider=PROVIDER, raw=body)
 
 
 class MessageStream:

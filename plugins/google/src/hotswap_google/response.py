@@ -73,7 +73,7 @@ def parse_generate(body: Any, model_id: str) -> Completion | None:
         assembler.add(event)
     if not answer.finished:
         assembler.add(Finish(FinishReason.OTHER, None, body.get("modelVersion")))
-    return assembler.completion(provider=PROVIDER).model_copy(update={"raw": body})
+    return assembler.completion(provider=PROVIDER, raw=body)
 
 
 def blocked(payload: Any) -> bool:

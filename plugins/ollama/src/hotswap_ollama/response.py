@@ -45,7 +45,7 @@ def parse_chat(body: Any) -> Completion | None:
         assembler.add(event)
     if not chat.finished:
         raise ValueError("the answer is not marked done")
-    return assembler.completion(provider=PROVIDER).model_copy(update={"raw": body})
+    return assembler.completion(provider=PROVIDER, raw=body)
 
 
 class ChatStream:

@@ -86,7 +86,7 @@ def parse_completion(body: Any, quirks: Quirks, *, provider: str) -> Completion 
         if isinstance(event, StreamFailure):
             return None
         assembler.add(event)
-    return assembler.completion(provider=provider).model_copy(update={"raw": body})
+    return assembler.completion(provider=provider, raw=body)
 
 
 def failed(chunk: Mapping[str, Any]) -> bool:

@@ -1,0 +1,128 @@
+"""The host calls a provider's hooks without calling every other provider's, and what it
+returns is still exactly what pluggy's call would: order, wrappers and late registrations
+included."""
+
+from __future__ import annotations
+
+import pytest
+
+import hotswap
+from hotswap import (
+    CompletionRequest,
+    ErrorClassification,
+    ErrorKind,
+    HttpRequest,
+    HttpResponse,
+    Message,
+    PluginHost,
+    ProviderInfo,
+)
+from hotswap.config import ModelConfig
+from hotswap.provider_plugin import ProviderPlugin
+
+REQUEST = CompletionRequest(messages=(Message.user("hi"),))
+FAILURE = HttpResponse(418, {}, b"teapot")
+
+
+def provider(name: str, calls: list[str]) -> ProviderPlugin:
+    class Provider(ProviderPlugin):
+        info = ProviderInfo(name=name, base_url=f"https://{name}.test", auth={"none": {}})
+
+        def build_request(self, model, request, stream):
+            calls.append(name)
+            return HttpRequest("POST", f"/{name}", json={}, stream=stream)
+
+    return Provider()
+
+
+def model(provider_name: str) -> ModelConfig:
+    return ModelConfig(name=provider_name, provider=provider_name, model="m")
+
+
+@pytest.fixture
+def calls() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def host(calls) -> PluginHost:
+    host = PluginHost(entry_points=[])
+    for name in ("alpha", "beta", "gamma"):
+        host.register(provider(name, calls), name=name)
+    return host
+
+
+def test_each_provider_answers_for_its_own_models(host, calls):
+    assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/alpha"
+    assert host.build_request(model("gamma"), REQUEST, stream=False).path == "/gamma"
+    assert calls == ["alpha", "gamma"]
+
+
+def test_a_provider_plugin_that_answers_for_every_model_is_still_asked(host):
+    class Everyone(ProviderPlugin):
+        """Overrides the hook itself, so its answer is not limited to its own provider."""
+
+        info = ProviderInfo(name="everyone", base_url="https://e.test", auth={"none": {}})
+
+        @hotswap.hookimpl(tryfirst=True)
+        def hotswap_classify_error(self, model, failure):
+            return ErrorClassification(ErrorKind.OVERLOADED, f"seen for {model.provider}")
+
+    host.register(Everyone(), name="everyone")
+
+    verdict = host.classify_error(model("alpha"), FAILURE)
+
+    assert verdict.kind is ErrorKind.OVERLOADED
+    assert verdict.message == "seen for alpha"
+
+
+def test_a_plugin_registered_after_the_first_call_takes_part(host):
+    assert host.build_request(model("beta"), REQUEST, stream=False).path == "/beta"
+
+    class Override:
+        @hotswap.hookimpl(tryfirst=True)
+        def hotswap_build_request(self, model, request, stream):
+            return HttpRequest("POST", "/override", json={}, stream=stream)
+
+    host.register(Override(), name="override")
+
+    assert host.build_request(model("beta"), REQUEST, stream=False).path == "/override"
+
+
+def test_a_wrapper_wraps_every_provider(host):
+    class Tagger:
+        @hotswap.hookimpl(wrapper=True)
+        def hotswap_build_request(self, model, request, stream):
+            built = yield
+            return HttpRequest(
+                built.method, built.path, headers={"x-tag": model.provider}, json=built.json
+            )
+
+    host.register(Tagger(), name="tagger")
+
+    for name in ("alpha", "beta"):
+        built = host.build_request(model(name), REQUEST, stream=False)
+        assert (built.path, built.headers) == (f"/{name}", {"x-tag": name})
+
+
+def test_trylast_runs_after_the_provider_and_tryfirst_before(host):
+    class Fallback:
+        @hotswap.hookimpl(trylast=True)
+        def hotswap_build_request(self, model, request, stream):
+            return HttpRequest("POST", "/fallback", json={}, stream=stream)
+
+    host.register(Fallback(), name="fallback")
+    assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/alpha"
+
+    class First:
+        @hotswap.hookimpl(tryfirst=True)
+        def hotswap_build_request(self, model, request, stream):
+            return (
+                HttpRequest("POST", "/first", json={}, stream=stream)
+                if model.provider == "alpha"
+                else None
+            )
+
+    host.register(First(), name="first")
+    assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/first"
+    assert host.build_request(model("beta"), REQUEST, stream=False).path == "/beta"
