@@ -23,10 +23,13 @@ loads = json.loads
 """The JSON decoder every plugin uses for frame payloads, so it can be swapped in one place."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Frame:
     """One framed message. For SSE: the ``event:`` name (None when unnamed) and the joined
     ``data:`` lines; for NDJSON: one line as ``data`` and no event name."""
+
+    # Not frozen: one is made for every frame of every stream, and a frozen dataclass takes
+    # 2.5 times as long to build (0.33 µs against 0.13).
 
     event: str | None
     data: str

@@ -192,8 +192,9 @@ def test_usage_details_are_read_where_the_quirks_say():
         },
         chunk(finish="error"),
         {"x_groq": {"error": "stopped"}, "choices": []},
+        {"choices": [{"delta": {"content": "a"}}, {"delta": {}, "finish_reason": "error"}]},
     ],
-    ids=["openai", "openrouter", "mistral", "groq"],
+    ids=["openai", "openrouter", "mistral", "groq", "a-second-choice"],
 )
 def test_an_error_inside_a_stream_or_a_200_body_is_a_failure(payload):
     assert translate(ChatStream(QUIRKS), sse(payload)) == [StreamFailure(payload)]

@@ -39,7 +39,7 @@ from hotswap.events import (
     ToolCallDelta,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing
+from hotswap.framing import Frame, Framing, loads
 from hotswap.streaming import StreamAssembler
 
 if TYPE_CHECKING:
@@ -112,11 +112,13 @@ class ChatStream:
         self._refused = False
         self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
         self._last_index = -1
+        self._usage_paths = tuple(tuple(path.split(".")) for path in quirks.usage_fields)
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
-        if frame.data.strip() == "[DONE]":
+        data = frame.data
+        if data[:1] != "{" and data.strip() == "[DONE]":
             return self.close()
-        return self.translate_chunk(frame.json())
+        return self.translate_chunk(loads(data))
 
     def close(self) -> tuple[StreamEvent, ...]:
         """The held-back finish, at ``[DONE]`` (or the end of a whole answer)."""
@@ -126,14 +128,17 @@ class ChatStream:
 
     def translate_chunk(self, chunk: dict[str, Any]) -> list[StreamEvent | StreamFailure]:
         """The events one decoded chunk carries."""
-        if failed(chunk):
+        choices = chunk.get("choices") or ()
+        # A chunk of text, the most common by far, cannot be a failure: the full check only
+        # runs for a chunk that has an error field, several choices or a finish reason.
+        suspect = "error" in chunk or "x_groq" in chunk or len(choices) != 1
+        if (suspect or choices[0].get("finish_reason")) and failed(chunk):
             return [StreamFailure(chunk)]
         self._model_id = chunk.get("model") or self._model_id
         events: list[StreamEvent | StreamFailure] = []
-        choices = chunk.get("choices") or ()
         if choices:
             choice = choices[0]
-            events.extend(self._delta(choice.get("delta") or {}))
+            self._delta(choice.get("delta") or {}, events)
             raw = choice.get("finish_reason")
             if raw:
                 reason = FINISH_REASONS.get(raw, FinishReason.OTHER)
@@ -149,32 +154,35 @@ class ChatStream:
         return events
 
     def _usage(self, chunk: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        for path in self._quirks.usage_fields:
-            value: Any = chunk
-            for name in path.split("."):
+        for first, *rest in self._usage_paths:
+            value = chunk.get(first)
+            if not value:  # absent or null, as on most chunks
+                continue
+            for name in rest:
                 value = value.get(name) if isinstance(value, dict) else None
             if isinstance(value, dict):
                 return value
         return None
 
-    def _delta(self, delta: Mapping[str, Any]) -> list[StreamEvent]:
-        events: list[StreamEvent] = []
-        reasoning = delta.get("reasoning") or delta.get("reasoning_content")
-        if isinstance(reasoning, str) and reasoning:
-            events.append(ThinkingDelta(reasoning))
+    def _delta(self, delta: Mapping[str, Any], events: list[StreamEvent | StreamFailure]) -> None:
+        if "reasoning" in delta or "reasoning_content" in delta:
+            reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+            if isinstance(reasoning, str) and reasoning:
+                events.append(ThinkingDelta(reasoning))
         content = delta.get("content")
         if isinstance(content, str):
             if content:
                 events.append(TextDelta(content))
         elif isinstance(content, list):
             events.extend(_chunks(content))
-        refusal = delta.get("refusal")
-        if isinstance(refusal, str) and refusal:
-            self._refused = True
-            events.append(TextDelta(refusal))
-        for position, call in enumerate(delta.get("tool_calls") or ()):
-            events.append(self._tool_call(position, call))
-        return events
+        if "refusal" in delta:
+            refusal = delta["refusal"]
+            if isinstance(refusal, str) and refusal:
+                self._refused = True
+                events.append(TextDelta(refusal))
+        if "tool_calls" in delta:
+            for position, call in enumerate(delta["tool_calls"] or ()):
+                events.append(self._tool_call(position, call))
 
     def _tool_call(self, position: int, call: Mapping[str, Any]) -> ToolCallDelta:
         function = call.get("function") or {}
