@@ -21,7 +21,7 @@ from hotswap.answers import AsyncAnswer, HttpxAnswer, described_answer
 from hotswap.completion import Completion
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
-from hotswap.exchange import Exchange, response_headers
+from hotswap.exchange import Exchange
 from hotswap.http import HttpResponse, TransportFailure
 from hotswap.timeouts import AttemptTimer, Timeouts
 from hotswap.watchdog import AsyncGuard, SyncGuard, guarded_failure, timed_out
@@ -455,7 +455,9 @@ class Transport:
 
 
 def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
-    return HttpResponse(response.status_code, response_headers(response.headers), body)
+    # httpx2's headers already give lower-case names and find any case, so they are passed
+    # as they are rather than copied for every response.
+    return HttpResponse(response.status_code, response.headers, body)
 
 
 def transport_failure(exc: httpx2.TransportError) -> TransportFailure:

@@ -97,6 +97,9 @@ class FailoverChain:
         self._sleep = sleep
         self._async_sleep = async_sleep
         self._rng = rng or random.Random()  # noqa: S311 (backoff jitter, not cryptography)
+        # Per model, made from the settings once (again if ``settings`` is replaced).
+        self._limits: dict[str, Timeouts] = {}
+        self._limits_from = self.settings
 
     def __repr__(self) -> str:
         return f"FailoverChain({[m.name for m in self.models]})"
@@ -228,12 +231,16 @@ class FailoverChain:
 
     def _timeouts(self, model: ModelConfig, plan: CallPlan) -> Timeouts:
         settings = self.settings
-        limits = Timeouts(
-            connect=settings.connect_timeout_s,
-            first_event=settings.first_event_timeout_s,
-            idle=settings.idle_timeout_s,
-            attempt=model.timeout_s or settings.attempt_timeout_s,
-        )
+        if self._limits_from is not settings:
+            self._limits, self._limits_from = {}, settings
+        limits = self._limits.get(model.name)
+        if limits is None:
+            limits = self._limits[model.name] = Timeouts(
+                connect=settings.connect_timeout_s,
+                first_event=settings.first_event_timeout_s,
+                idle=settings.idle_timeout_s,
+                attempt=model.timeout_s or settings.attempt_timeout_s,
+            )
         left = plan.time_left()
         return limits if left is None else limits.within(left)
 

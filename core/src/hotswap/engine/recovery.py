@@ -45,10 +45,16 @@ class Needs:
 
 def needs_of(request: CompletionRequest) -> Needs:
     """What ``request`` needs of a model."""
-    images = any(
-        isinstance(part, ImagePart) for message in request.messages for part in message.content
-    )
-    return Needs(tools=bool(request.options.tools), images=images)
+    tools = bool(request.options.tools)
+    for message in request.messages:
+        for part in message.content:
+            if isinstance(part, ImagePart):
+                return Needs(tools=tools, images=True)
+    return _TOOLS if tools else _NOTHING
+
+
+# Most requests need one of these two; a frozen dataclass is shared safely.
+_NOTHING, _TOOLS = Needs(), Needs(tools=True)
 
 
 def continuation(request: CompletionRequest, partial: str, *, prefill: bool) -> CompletionRequest:
