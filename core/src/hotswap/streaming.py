@@ -126,11 +126,15 @@ class StreamAssembler:
         ``server_error`` if the model wrote tool-call arguments that are not valid JSON."""
         finish = self._finish
         return Completion(
-            text=self.text,
+            text="".join(self._text),
             tool_calls=tuple(
                 self._tool_call(index, pieces) for index, pieces in self._calls.items()
-            ),
-            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
+            )
+            if self._calls
+            else (),
+            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values())
+            if self._thinking
+            else (),
             finish_reason=finish.reason if finish else FinishReason.OTHER,
             raw_finish_reason=finish.raw_reason if finish else None,
             usage=(
