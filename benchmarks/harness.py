@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -155,6 +157,37 @@ def wire_request(chain: Any, prompt: str, *, stream: bool, **options: Any) -> An
         messages=(Message.user(prompt),), options=CompletionOptions(**options)
     )
     return Exchange(chain.host, chain.models[0], request, stream=stream)
+
+
+@dataclass
+class InMemory:
+    """A chain of one model whose HTTP goes to httpx2's mock transport, answering every request
+    with the bytes the simulator answered once (no sockets, no other process), and the
+    exchange its first attempt sends (which a bare ``client`` sends too)."""
+
+    chain: Any
+    client: httpx2.Client
+    exchange: Any
+    answer: bytes
+
+
+@contextmanager
+def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
+    from hotswap.transport import Transport
+
+    with Transport() as real:
+        exchange = wire_request(chain_for(url, fmt, transport=real), prompt, stream=False)
+        answer = real.client.request(
+            exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
+        )
+    status, headers, content = answer.status_code, answer.headers, answer.content
+
+    def reply(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, headers=headers, content=content)
+
+    client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
+    with Transport(client=client) as transport:
+        yield InMemory(chain_for(url, fmt, transport=transport), client, exchange, content)
 
 
 # -- timing ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from harness import (
     Timing,
     ainterleaved,
     chain_for,
+    in_memory,
     interleaved,
     paired_ratio,
     us,
@@ -157,20 +158,9 @@ def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, 
 
 
 def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
-    with Transport() as real:
-        exchange = wire_request(chain_for(url, fmt, transport=real), PROMPT, stream=False)
-        answer = real.client.request(
-            exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
-        )
-    status, headers, content = answer.status_code, answer.headers, answer.content
-
-    def reply(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(status, headers=headers, content=content)
-
-    client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
-    with Transport(client=client) as transport:
-        chain = chain_for(url, fmt, transport=transport)
-        method, target, headers_out, body = (
+    with in_memory(url, fmt, PROMPT) as setup:
+        chain, client, exchange = setup.chain, setup.client, setup.exchange
+        method, target, headers, body = (
             exchange.method,
             exchange.url,
             exchange.headers,
@@ -179,7 +169,7 @@ def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]
 
         def bare(n: int) -> None:
             for _ in range(n):
-                response = client.request(method, target, content=body, headers=headers_out)
+                response = client.request(method, target, content=body, headers=headers)
                 json.loads(response.content)
 
         def ours(n: int) -> None:

@@ -30,11 +30,13 @@ def sections() -> dict[str, SectionRun]:
     import concurrency
     import failover
     import overhead
+    import stages
     import startup
     import streams
 
     return {
         "overhead": overhead.run,
+        "stages": stages.run,
         "streams": streams.run,
         "failover": failover.run,
         "concurrency": concurrency.run,

@@ -24,7 +24,7 @@ def test_every_section_runs_and_writes_its_table_as_json_and_markdown(tmp_path: 
             str(ROOT / "benchmarks/run.py"),
             "--quick",
             "--only",
-            "overhead,streams,failover,concurrency,startup",
+            "overhead,stages,streams,failover,concurrency,startup",
             "--json",
             str(results),
             "--markdown",
@@ -38,6 +38,7 @@ def test_every_section_runs_and_writes_its_table_as_json_and_markdown(tmp_path: 
     written = json.loads(results.read_text())
     titles = [table["title"] for table in written["tables"]]
     assert titles[0].startswith("Completion overhead")
+    assert any(t.startswith("Where the added time goes") for t in titles)
     assert any(t.startswith("Streaming over HTTP") for t in titles)
     assert any(t.startswith("Failover cost") for t in titles)
     assert any(t.startswith("Concurrency") for t in titles)
