@@ -60,8 +60,8 @@ def markdown(tables: list[Table], machine: dict[str, Any], command: str) -> str:
             "|---|---|---|",
         ]
         out += [f"| {measure} | {result} | {goal} |" for measure, result, goal in rows]
+        out += ["", *_where_the_time_goes(tables)]
         out += [
-            "",
             "With many requests in flight from one event loop, most of the time goes to the "
             "async HTTP client itself: `Transport.aiohttp()` (the `hotswap[aiohttp]` extra; "
             "`hotswap.chain(..., transport=Transport.aiohttp())`) sends async requests through "
@@ -153,6 +153,29 @@ def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
                     )
                 )
     return rows
+
+
+def _where_the_time_goes(tables: list[Table]) -> list[str]:
+    """A paragraph reading the overhead against the stages table, when both ran."""
+    data = {table.title.split(" (")[0]: table.data for table in tables}
+    overhead = data.get("Completion overhead", {}).get("anthropic/sync")
+    stages = data.get("Where the added time goes", {}).get("Anthropic SSE")
+    if not overhead or not stages:
+        return []
+    bare, added = overhead["bare_us"], overhead["added_cpu_us"]
+    alone = stages["sum of the stages"]
+    together = stages["the whole call, less the bare client's"]
+    return [
+        f"A bare request to the loopback simulator takes about {bare:.0f} µs, so the 1.05x "
+        f"goal leaves {bare * 0.05:.0f} µs for hotswap; it adds {added:.0f} µs of CPU. Its "
+        "steps (validating the request, planning, the plugin's translation both ways, the "
+        f"records) add up to {alone:.0f} µs when each is timed alone, and to {together:.0f} µs "
+        "in memory when they run back to back with the HTTP client's own work (the stages "
+        "table), which we put down to the two evicting each other from the CPU's caches. "
+        f"Against a provider that takes half a second to answer, {added:.0f} µs is "
+        f"{added / 5000:.3f}% of the call.",
+        "",
+    ]
 
 
 def _machine_line(machine: dict[str, Any]) -> str:
