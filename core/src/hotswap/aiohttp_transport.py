@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Mapping
 import aiohttp
 
 from hotswap.errors import ErrorKind
+from hotswap.exchange import response_headers
 from hotswap.http import TransportFailure
 from hotswap.timeouts import Timeouts
 from hotswap.transport import Limits, Transport
@@ -118,7 +119,8 @@ class _AiohttpAnswer:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._response.headers
+        # aiohttp keeps the names as the server wrote them.
+        return response_headers(self._response.headers)
 
     async def read(self) -> bytes:
         return await self._response.read()

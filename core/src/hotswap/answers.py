@@ -12,7 +12,6 @@ from typing import Protocol
 
 import httpx2
 
-from hotswap.exchange import response_headers
 from hotswap.http import HttpResponse
 
 __all__ = ["AsyncAnswer", "HttpxAnswer", "described_answer"]
@@ -24,7 +23,10 @@ class AsyncAnswer(Protocol):
     @property
     def status(self) -> int: ...
     @property
-    def headers(self) -> Mapping[str, str]: ...
+    def headers(self) -> Mapping[str, str]:
+        """The response headers: names lower-case when iterated, found in any case."""
+        ...
+
     async def read(self) -> bytes: ...
     def chunks(self) -> AsyncIterator[bytes]: ...
     async def aclose(self) -> None: ...
@@ -44,7 +46,7 @@ class HttpxAnswer:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._response.headers
+        return self._response.headers  # httpx2's already behave as the protocol says
 
     async def read(self) -> bytes:
         return await self._response.aread()
@@ -58,4 +60,4 @@ class HttpxAnswer:
 
 def described_answer(answer: AsyncAnswer, body: bytes) -> HttpResponse:
     """The whole of ``answer``, with ``body`` read, as plugins see a response."""
-    return HttpResponse(answer.status, response_headers(answer.headers), body)
+    return HttpResponse(answer.status, answer.headers, body)
