@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,7 @@ import pytest
 
 from hotswap import PluginHost
 from hotswap.config import ModelConfig
-from hotswap.framing import SSEDecoder
-from hotswap.streaming import StreamAssembler
+from hotswap.testing.translation import assemble as assemble_events
 
 CREDENTIAL_VARIABLES = (
     "ANTHROPIC_API_KEY",
@@ -75,20 +75,7 @@ def sse(*events: dict[str, Any]) -> bytes:
     )
 
 
-def translate(translator: Any, body: bytes, chunk: int = 7) -> list[Any]:
-    """Every event ``translator`` makes of ``body``, fed through the core's SSE decoder in
-    ``chunk``-byte reads (so frames arrive split as they do off a socket)."""
-    decoder = SSEDecoder()
-    frames = [f for i in range(0, len(body), chunk) for f in decoder.feed(body[i : i + chunk])]
-    frames += decoder.flush()
-    return [event for frame in frames for event in translator.translate(frame)]
-
-
-def assemble(events: list[Any]) -> Any:
-    assembler = StreamAssembler()
-    for event in events:
-        assembler.add(event)
-    return assembler.completion(provider="anthropic")
+assemble = partial(assemble_events, provider="anthropic")
 
 
 # -- a loopback HTTP server ---------------------------------------------------------------------

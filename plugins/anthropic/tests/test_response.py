@@ -23,8 +23,9 @@ from hotswap import (
     UsageUpdate,
 )
 from hotswap.framing import Frame
+from hotswap.testing.translation import translate
 
-from .conftest import assemble, model, sse, translate
+from .conftest import assemble, model, sse
 
 REQUEST = CompletionRequest(messages=(Message.user("Weather in Oslo?"),))
 

@@ -28,7 +28,6 @@ from hotswap import (
     ThinkingPart,
 )
 from hotswap.exchange import Exchange
-from hotswap.streaming import StreamAssembler
 from hotswap.testing import (
     ContentFilter,
     ContextTooLong,
@@ -46,7 +45,7 @@ from hotswap.testing import (
 )
 from hotswap.transport import Transport
 
-from .conftest import model, write_pi_auth
+from .conftest import assemble, model, write_pi_auth
 
 API_KEY = "sk-ant-api03-simulated-key-0001"
 OAUTH_TOKEN = "sk-ant-oat01-simulated-token-0001"
@@ -213,12 +212,8 @@ def test_a_streamed_tool_call_is_assembled_from_its_json_fragments(
     simulator.script(
         "claude-sonnet-4-5", [Reply(text="", tool_calls=(ToolCall("get_weather", arguments),))]
     )
-    assembler = StreamAssembler()
+    completion = assemble(stream(host, transport, against()))
 
-    for event in stream(host, transport, against()):
-        assembler.add(event)
-
-    completion = assembler.completion()
     assert completion.finish_reason is FinishReason.TOOL_CALLS
     [call] = completion.tool_calls
     assert (call.name, call.arguments) == ("get_weather", arguments)
@@ -230,10 +225,7 @@ def test_thinking_is_asked_for_kept_with_its_signature_and_sent_back(
     host, transport, simulator, against
 ):
     config = against(thinking_level="low")
-    assembler = StreamAssembler()
-    for event in stream(host, transport, config):
-        assembler.add(event)
-    first = assembler.completion(provider="anthropic")
+    first = assemble(stream(host, transport, config))
 
     [thinking] = first.thinking
     assert thinking.text == "thinking about: hi there"

@@ -1,9 +1,10 @@
 """Fixtures for the Google plugin's tests: a host holding only this plugin, an environment with
-no Gemini key in it, and the core's SSE decoder and assembler."""
+no Gemini key in it, and the core's decoder and assembler."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,7 @@ import pytest
 
 from hotswap import PluginHost
 from hotswap.config import ModelConfig
-from hotswap.framing import SSEDecoder
-from hotswap.streaming import StreamAssembler
+from hotswap.testing.translation import assemble as assemble_events
 
 VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR")
 
@@ -50,17 +50,4 @@ def sse(*events: dict[str, Any]) -> bytes:
     return b"".join(f"data: {json.dumps(event)}\r\n\r\n".encode() for event in events)
 
 
-def translate(translator: Any, body: bytes, chunk: int = 7) -> list[Any]:
-    """Every event ``translator`` makes of ``body``, fed through the core's SSE decoder in
-    ``chunk``-byte reads (so frames arrive split as they do off a socket)."""
-    decoder = SSEDecoder()
-    frames = [f for i in range(0, len(body), chunk) for f in decoder.feed(body[i : i + chunk])]
-    frames += decoder.flush()
-    return [event for frame in frames for event in translator.translate(frame)]
-
-
-def assemble(events: list[Any]) -> Any:
-    assembler = StreamAssembler()
-    for event in events:
-        assembler.add(event)
-    return assembler.completion(provider="google")
+assemble = partial(assemble_events, provider="google")

@@ -18,7 +18,7 @@ from hotswap import (
 )
 from hotswap.config import ModelConfig
 from hotswap.exchange import Exchange
-from hotswap.streaming import StreamAssembler
+from hotswap.testing.translation import assemble
 from hotswap.transport import Transport
 
 pytestmark = [
@@ -55,12 +55,9 @@ def test_a_real_answer(host):
 
 
 def test_a_real_stream(host):
-    assembler = StreamAssembler()
     with Transport() as transport:
-        for event in transport.stream(Exchange(host, MODEL, REQUEST, stream=True)):
-            assembler.add(event)
+        completion = assemble(transport.stream(Exchange(host, MODEL, REQUEST, stream=True)))
 
-    completion = assembler.completion()
     assert "pong" in completion.text.lower()
     assert completion.usage.output_tokens > 0
 

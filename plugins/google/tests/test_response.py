@@ -17,8 +17,9 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
+from hotswap.testing.translation import translate
 
-from .conftest import assemble, sse, translate
+from .conftest import assemble, sse
 
 MODEL = "gemini-3-flash-preview"
 USAGE = {

@@ -36,7 +36,6 @@ from hotswap.catalog import list_models
 from hotswap.config import Config
 from hotswap.engine import MemoryBreakerStore, chain
 from hotswap.exchange import Exchange
-from hotswap.streaming import StreamAssembler
 from hotswap.testing import (
     ContentFilter,
     ContextTooLong,
@@ -55,7 +54,7 @@ from hotswap.testing import (
 from hotswap.testing import ToolCall as ScriptedCall
 from hotswap.transport import Transport
 
-from .conftest import model
+from .conftest import assemble, model
 
 KEY = "AIza-simulated-key-0001"
 HI = CompletionRequest(messages=(Message.user("hi there"),))
@@ -89,13 +88,6 @@ def complete(host, transport, config, request=HI):
 
 def stream(host, transport, config, request=HI) -> list[Any]:
     return list(transport.stream(Exchange(host, config, request, stream=True)))
-
-
-def assembled(events):
-    assembler = StreamAssembler()
-    for event in events:
-        assembler.add(event)
-    return assembler.completion(provider="google")
 
 
 # -- the exact request and the key ---------------------------------------------------------------
@@ -214,7 +206,7 @@ def test_function_calls_split_across_chunks_are_assembled_and_sent_back_signed(
     simulator.script(GEMINI_3, [Reply(text="Checking.", tool_calls=calls)])
     config = against(model=GEMINI_3)
 
-    first = assembled(stream(host, transport, config))
+    first = assemble(stream(host, transport, config))
 
     assert first.finish_reason is FinishReason.TOOL_CALLS
     weather, time = first.tool_calls
@@ -280,7 +272,7 @@ def test_a_signature_is_not_sent_to_another_model(host, transport, simulator, ag
 
 @pytest.mark.usefixtures("keyed")
 def test_thoughts_are_asked_for_and_streamed_as_thinking(host, transport, simulator, against):
-    completion = assembled(stream(host, transport, against(thinking_level="low")))
+    completion = assemble(stream(host, transport, against(thinking_level="low")))
 
     assert simulator.requests[0].json()["generationConfig"] == {
         "thinkingConfig": {"thinkingBudget": 2048, "includeThoughts": True}
@@ -338,7 +330,7 @@ def test_a_candidate_stopped_for_safety_finishes_as_content_filter(
     simulator.script("gemini-2.5-flash", [ContentFilter()])
 
     if streamed:
-        completion = assembled(stream(host, transport, against()))
+        completion = assemble(stream(host, transport, against()))
     else:
         completion = complete(host, transport, against())
 

@@ -1,8 +1,9 @@
 """Fixtures for the Ollama plugin's tests: a host holding only this plugin, an environment with
-no Ollama settings in it, and the core's NDJSON decoder and assembler."""
+no Ollama settings in it, and the core's decoder and assembler."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,7 @@ import pytest
 
 from hotswap import PluginHost
 from hotswap.config import ModelConfig
-from hotswap.framing import NDJSONDecoder
-from hotswap.streaming import StreamAssembler
+from hotswap.testing.translation import assemble as assemble_events
 
 VARIABLES = ("OLLAMA_HOST", "OLLAMA_API_KEY", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR")
 
@@ -42,17 +42,4 @@ def model(**fields: Any) -> ModelConfig:
     return ModelConfig(**{"name": "local", "provider": "ollama", "model": "llama3.2", **fields})
 
 
-def translate(translator: Any, body: bytes, chunk: int = 5) -> list[Any]:
-    """Every event ``translator`` makes of ``body``, fed through the core's NDJSON decoder in
-    ``chunk``-byte reads (so lines arrive split as they do off a socket)."""
-    decoder = NDJSONDecoder()
-    frames = [f for i in range(0, len(body), chunk) for f in decoder.feed(body[i : i + chunk])]
-    frames += decoder.flush()
-    return [event for frame in frames for event in translator.translate(frame)]
-
-
-def assemble(events: list[Any]) -> Any:
-    assembler = StreamAssembler()
-    for event in events:
-        assembler.add(event)
-    return assembler.completion(provider="ollama")
+assemble = partial(assemble_events, provider="ollama")

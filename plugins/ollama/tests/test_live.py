@@ -12,7 +12,7 @@ from hotswap import CompletionOptions, CompletionRequest, FinishReason, Message,
 from hotswap.catalog import list_models
 from hotswap.config import ModelConfig
 from hotswap.exchange import Exchange
-from hotswap.streaming import StreamAssembler
+from hotswap.testing.translation import assemble
 from hotswap.transport import Transport
 
 pytestmark = pytest.mark.live
@@ -49,9 +49,7 @@ def test_a_real_answer(host, local):
 
 
 def test_a_real_stream(host, local):
-    assembler = StreamAssembler()
     with Transport() as transport:
-        for event in transport.stream(Exchange(host, local, REQUEST, stream=True)):
-            assembler.add(event)
+        completion = assemble(transport.stream(Exchange(host, local, REQUEST, stream=True)))
 
-    assert assembler.completion().usage.output_tokens > 0
+    assert completion.usage.output_tokens > 0

@@ -17,8 +17,9 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
+from hotswap.testing.translation import translate
 
-from .conftest import assemble, translate
+from .conftest import assemble
 
 DONE = {
     "model": "qwen3:8b",

@@ -32,7 +32,6 @@ from hotswap.catalog import list_models
 from hotswap.config import Config
 from hotswap.engine import MemoryBreakerStore, chain
 from hotswap.exchange import Exchange
-from hotswap.streaming import StreamAssembler
 from hotswap.testing import (
     Cut,
     Forbidden,
@@ -46,7 +45,7 @@ from hotswap.testing import (
 )
 from hotswap.transport import Transport
 
-from .conftest import model
+from .conftest import assemble, model
 
 HI = CompletionRequest(messages=(Message.user("hi there"),))
 
@@ -169,12 +168,8 @@ def test_a_stream_yields_text_as_it_arrives_and_ends_with_done(host, transport, 
 def test_streamed_tool_calls_are_assembled(host, transport, simulator, against):
     calls = (ToolCall("get_weather", {"city": "Oslo", "days": 3}), ToolCall("get_time", {}))
     simulator.script("llama3.2", [Reply(text="", tool_calls=calls)])
-    assembler = StreamAssembler()
+    completion = assemble(stream(host, transport, against()))
 
-    for event in stream(host, transport, against()):
-        assembler.add(event)
-
-    completion = assembler.completion()
     assert completion.finish_reason is FinishReason.TOOL_CALLS
     assert [(c.name, c.arguments) for c in completion.tool_calls] == [
         ("get_weather", {"city": "Oslo", "days": 3}),

@@ -139,8 +139,7 @@ def parse_answer(payload: dict[str, Any]) -> Completion | None:
         if isinstance(event, StreamFailure):
             return None
         assembler.add(event)
-    completion = assembler.completion(model_id=payload.get("model", ""))
-    return completion.model_copy(update={"raw": payload})
+    return assembler.completion(model_id=payload.get("model", ""), raw=payload)
 
 
 # =================================================================================================

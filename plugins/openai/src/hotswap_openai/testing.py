@@ -14,49 +14,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from hotswap.completion import Completion
 from hotswap.config import ModelConfig
-from hotswap.events import StreamEvent, StreamFailure
+from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange
-from hotswap.framing import SSEDecoder
-from hotswap.messages import Message
-from hotswap.options import CompletionOptions, CompletionRequest
+from hotswap.options import CompletionRequest
 from hotswap.plugins import PluginHost
 from hotswap.provider_plugin import ProviderPlugin
-from hotswap.streaming import StreamAssembler, StreamTranslator
+from hotswap.testing.translation import assemble, request, translate
 from hotswap.transport import Transport
 
 __all__ = ["Harness", "assemble", "probe_installed", "request", "translate"]
-
-
-def request(*messages: Message | str, **options: Any) -> CompletionRequest:
-    """A request of ``messages`` (a string is a user message) with ``options``."""
-    turns = tuple(Message.user(m) if isinstance(m, str) else m for m in messages)
-    return CompletionRequest(messages=turns, options=CompletionOptions(**options))
-
-
-def assemble(events: Iterable[StreamEvent | StreamFailure], provider: str = "") -> Completion:
-    """The completion ``events`` add up to, through the core's assembler."""
-    assembler = StreamAssembler()
-    for event in events:
-        assert not isinstance(event, StreamFailure), event
-        assembler.add(event)
-    return assembler.completion(provider=provider)
-
-
-def translate(
-    translator: StreamTranslator, body: bytes, chunk: int = 7
-) -> list[StreamEvent | StreamFailure]:
-    """Every event ``translator`` makes of ``body``, fed through the core's SSE decoder in
-    ``chunk``-byte reads (so frames arrive split as they do off a socket)."""
-    decoder = SSEDecoder()
-    frames = [f for i in range(0, len(body), chunk) for f in decoder.feed(body[i : i + chunk])]
-    frames += decoder.flush()
-    return [event for frame in frames for event in translator.translate(frame)]
 
 
 class Harness:
