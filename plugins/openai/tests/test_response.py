@@ -92,6 +92,20 @@ def test_finish_waits_for_the_usage_chunk_that_follows_it():
     ]
 
 
+def test_a_null_usage_is_no_usage_and_an_empty_one_still_releases_the_finish():
+    stream = ChatStream(QUIRKS)
+
+    events = stream.translate_chunk(chunk({"content": "hi"}, usage=None))
+    events += stream.translate_chunk(chunk(finish="stop", usage=None))
+    events += stream.translate_chunk({"choices": [], "usage": {}})
+
+    assert events == [
+        TextDelta("hi"),
+        UsageUpdate(Usage()),
+        Finish(FinishReason.STOP, "stop", "m-1"),
+    ]
+
+
 def test_a_finish_reason_without_done_still_finishes_the_stream():
     stream = ChatStream(QUIRKS)
 

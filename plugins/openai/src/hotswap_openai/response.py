@@ -156,7 +156,7 @@ class ChatStream:
     def _usage(self, chunk: Mapping[str, Any]) -> Mapping[str, Any] | None:
         for first, *rest in self._usage_paths:
             value = chunk.get(first)
-            if not value:  # absent or null, as on most chunks
+            if value is None:  # absent or null, as on most chunks
                 continue
             for name in rest:
                 value = value.get(name) if isinstance(value, dict) else None
