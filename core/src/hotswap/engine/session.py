@@ -136,7 +136,19 @@ class Session:
         return chain(spec, config=self._config, **shared)
 
 
-class SessionStream(StreamFacts):
+class _Turn(StreamFacts):
+    """What the sync and async session streams share: the history's ``keep``."""
+
+    _keep: Callable[[Message], None]
+
+    def _keep_partial(self) -> None:
+        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
+        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
+        if self.text:
+            self._keep(Message.assistant(self.text))
+
+
+class SessionStream(_Turn):
     """A session turn's stream: iterate it for events; the answer joins the history when it
     ends. ``model``, ``attempts``, ``text`` and :meth:`completion` are the chain stream's."""
 
@@ -164,14 +176,8 @@ class SessionStream(StreamFacts):
             raise
         self._keep(self._stream.completion().to_message())
 
-    def _keep_partial(self) -> None:
-        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
-        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
-        if self._stream.text:
-            self._keep(Message.assistant(self._stream.text))
 
-
-class AsyncSessionStream(StreamFacts):
+class AsyncSessionStream(_Turn):
     """:class:`SessionStream`, for asyncio."""
 
     def __init__(self, stream: AsyncChainStream, keep: Callable[[Message], None]) -> None:
@@ -198,9 +204,3 @@ class AsyncSessionStream(StreamFacts):
             self._keep_partial()
             raise
         self._keep(self._stream.completion().to_message())
-
-    def _keep_partial(self) -> None:
-        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
-        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
-        if self._stream.text:
-            self._keep(Message.assistant(self._stream.text))
