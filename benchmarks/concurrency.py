@@ -153,9 +153,8 @@ async def _memory_per_request(call: Callable[[], Awaitable[Any]], level: int) ->
 
 
 async def _hotswap(url: str, fmt: WireFormat) -> Client:
-    transport = Transport(async_client=httpx2.AsyncClient(follow_redirects=False))
-    client = transport._async_client
-    assert client is not None
+    transport = Transport()
+    client = transport.async_client
     return _through_chain("hotswap (httpx2)", url, fmt, transport, lambda: _httpx_busy(client))
 
 

@@ -1,11 +1,13 @@
 """Completion overhead: N sequential non-streaming answers through ``chain.complete`` (and
-``chain.acomplete``) against the same HTTP requests from a bare httpx2 client that shares the
-chain's connection pool and sends the exact bytes the chain sends (and parses the JSON answer,
-as any application must).
+``chain.acomplete``) against the same HTTP requests sent bare, with ``client.request``, through
+the very httpx2 client the chain's transport made (so over the same connection pool), with the
+exact bytes the chain sends (and the JSON answer parsed, as any application must).
 
 The in-memory rows replace the network by httpx2's mock transport answering with the bytes the
 simulator answered: no sockets, no other process, so the difference is hotswap's own work
-alone, measured with far less noise than over loopback."""
+alone, measured with far less noise than over loopback. The mock transport comes in a client
+passed to the transport, which sends its own requests (see ``Transport._open``), so those rows
+include the client's per-request work that a transport's own client skips."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import json
 from typing import Any
 
 import aiohttp
-import httpx2
 from harness import (
     Table,
     Timing,
@@ -95,8 +96,8 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
 
 
 def _sync(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
-    client = httpx2.Client(follow_redirects=False)
-    with Transport(client=client) as transport:
+    with Transport() as transport:
+        client = transport.client
         chain = chain_for(url, fmt, transport=transport)
         exchange = wire_request(chain, PROMPT, stream=False)
         method, target, headers, body = (
@@ -183,8 +184,8 @@ def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]
 
 def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
     async def measure() -> dict[str, Timing]:
-        client = httpx2.AsyncClient(follow_redirects=False)
-        transport = Transport(async_client=client)
+        transport = Transport()
+        client = transport.async_client
         chain = chain_for(url, fmt, transport=transport)
         exchange = wire_request(chain, PROMPT, stream=False)
         method, target, headers, body = (

@@ -111,8 +111,8 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
 def _live(url: str, fmt: WireFormat, prompt: str, options: dict[str, Any], rounds: int) -> Any:
     """Stream ``prompt``'s answer raw and through a chain, alternately; return the exchange,
     the plain parser used, the chunks as last read, the (TTFT, total) pairs and the timing."""
-    client = httpx2.Client(follow_redirects=False)
-    with Transport(client=client) as transport:
+    with Transport() as transport:
+        client = transport.client  # raw reads go over the chain's own connection pool
         chain = chain_for(url, fmt, transport=transport)
         exchange = wire_request(chain, prompt, stream=True, **options)
         ndjson = exchange.open_stream()._translator.framing == "ndjson"

@@ -60,6 +60,7 @@ class Transport:
     ) -> None:
         self.timeouts = timeouts or Timeouts()
         self._client = client
+        self._own_sync = False
         self._async_client = async_client
         self._own_async = False
         self._async_loop: asyncio.AbstractEventLoop | None = None
@@ -86,6 +87,7 @@ class Transport:
     def client(self) -> httpx2.Client:
         if self._client is None:
             self._client = httpx2.Client(follow_redirects=False)
+            self._own_sync = True
         return self._client
 
     @property
@@ -145,6 +147,20 @@ class Transport:
             client, exchange.method, exchange.url, exchange.headers, exchange.body, limits
         )
 
+    # A client this transport made has no auth, no event hooks and no redirects to follow, and
+    # keeps no cookies worth sending to an API: its requests go straight to the connection pool
+    # for their URL (a proxy's, if the environment names one), which skips the client's own
+    # per-request work (about 30 µs of CPU, measured in benchmarks/). A client passed in may be
+    # configured for any of those, so it sends its requests itself.
+
+    def _open(self, exchange: Exchange, timer: AttemptTimer) -> httpx2.Response:
+        """Send an exchange's request; the response, once its headers have arrived."""
+        client = self.client
+        request = self._request(client, exchange, timer)
+        if self._own_sync and not client.is_closed:
+            return client._transport_for_url(request.url).handle_request(request)
+        return client.send(request, stream=True)
+
     # -- sync --------------------------------------------------------------------------------
 
     def complete(self, exchange: Exchange) -> Completion:
@@ -164,7 +180,7 @@ class Transport:
         guard = SyncGuard(timer)
         guard.waiting = True
         try:
-            response = self.client.send(self._request(self.client, exchange, timer), stream=True)
+            response = self._open(exchange, timer)
             try:
                 guard.attach(response.extensions)
                 return _described(response, response.read())
@@ -194,9 +210,7 @@ class Transport:
         guard.waiting = True
         try:
             try:
-                response = self.client.send(
-                    self._request(self.client, exchange, timer), stream=True
-                )
+                response = self._open(exchange, timer)
             except httpx2.TransportError as exc:
                 raise guarded_failure(exchange, timer, transport_failure(exc)) from None
             try:
@@ -430,6 +444,9 @@ class Transport:
         """Send a request; return the response once its headers have arrived."""
         client = self.async_client
         request = self._build(client, method, url, headers, body, limits)
+        if self._own_async and not client.is_closed:  # as for sync requests: see _open
+            pool = client._transport_for_url(request.url)
+            return HttpxAnswer(await pool.handle_async_request(request))
         return HttpxAnswer(await client.send(request, stream=True))
 
     def _async_failure(self, exc: BaseException) -> TransportFailure:
