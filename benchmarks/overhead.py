@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 import aiohttp
+import httpx2
 from harness import (
     Table,
     Timing,
@@ -97,30 +98,36 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
 
 def _sync(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
     with Transport() as transport:
-        client = transport.client
         chain = chain_for(url, fmt, transport=transport)
         exchange = wire_request(chain, PROMPT, stream=False)
-        method, target, headers, body = (
-            exchange.method,
-            exchange.url,
-            exchange.headers,
-            exchange.body,
-        )
+        return _sync_pair(chain, transport.client, exchange, rounds=rounds, batch=batch)
 
-        def bare(n: int) -> None:
-            for _ in range(n):
-                response = client.request(method, target, content=body, headers=headers)
-                if response.status_code != 200:
-                    raise RuntimeError(f"bare request failed: {response.status_code}")
-                json.loads(response.content)
 
-        def ours(n: int) -> None:
-            for _ in range(n):
-                chain.complete(PROMPT)
+def _sync_pair(
+    chain: Any, client: httpx2.Client, exchange: Any, *, rounds: int, batch: int
+) -> dict[str, Timing]:
+    """``chain.complete`` against ``client`` sending ``exchange``'s bytes bare, alternately."""
+    method, target, headers, body = (
+        exchange.method,
+        exchange.url,
+        exchange.headers,
+        exchange.body,
+    )
 
-        bare(20)
-        ours(20)
-        return interleaved({"bare": bare, "hotswap": ours}, rounds=rounds, batch=batch)
+    def bare(n: int) -> None:
+        for _ in range(n):
+            response = client.request(method, target, content=body, headers=headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"bare request failed: {response.status_code}")
+            json.loads(response.content)
+
+    def ours(n: int) -> None:
+        for _ in range(n):
+            chain.complete(PROMPT)
+
+    bare(50)
+    ours(50)
+    return interleaved({"bare": bare, "hotswap": ours}, rounds=rounds, batch=batch)
 
 
 def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
@@ -160,26 +167,7 @@ def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, 
 
 def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
     with in_memory(url, fmt, PROMPT) as setup:
-        chain, client, exchange = setup.chain, setup.client, setup.exchange
-        method, target, headers, body = (
-            exchange.method,
-            exchange.url,
-            exchange.headers,
-            exchange.body,
-        )
-
-        def bare(n: int) -> None:
-            for _ in range(n):
-                response = client.request(method, target, content=body, headers=headers)
-                json.loads(response.content)
-
-        def ours(n: int) -> None:
-            for _ in range(n):
-                chain.complete(PROMPT)
-
-        bare(50)
-        ours(50)
-        return interleaved({"bare": bare, "hotswap": ours}, rounds=rounds, batch=batch * 4)
+        return _sync_pair(setup.chain, setup.client, setup.exchange, rounds=rounds, batch=batch * 4)
 
 
 def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:

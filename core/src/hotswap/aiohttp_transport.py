@@ -25,7 +25,6 @@ from collections.abc import AsyncIterator, Mapping
 import aiohttp
 
 from hotswap.errors import ErrorKind
-from hotswap.exchange import response_headers
 from hotswap.http import TransportFailure
 from hotswap.timeouts import Timeouts
 from hotswap.transport import Limits, Transport
@@ -120,7 +119,7 @@ class _AiohttpAnswer:
     @property
     def headers(self) -> Mapping[str, str]:
         # aiohttp keeps the names as the server wrote them.
-        return response_headers(self._response.headers)
+        return {name.lower(): value for name, value in self._response.headers.items()}
 
     async def read(self) -> bytes:
         return await self._response.read()

@@ -10,7 +10,6 @@ whatever came back (a response, a stream's bytes, a transport exception describe
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hotswap.auth import AuthType
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from hotswap.providers import ProviderInfo
     from hotswap.timeouts import Timeouts
 
-__all__ = ["Exchange", "StreamState", "response_headers"]
+__all__ = ["Exchange", "StreamState"]
 
 log = get_logger("hotswap.exchange")
 
@@ -256,8 +255,3 @@ def _join(base_url: str, path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return base_url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def response_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Response headers with lower-case names, as plugins expect them."""
-    return {name.lower(): value for name, value in headers.items()}

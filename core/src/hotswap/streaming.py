@@ -80,8 +80,6 @@ class StreamAssembler:
         self._thinking: dict[int, list[ThinkingDelta]] = {}
         self._calls: dict[int, list[ToolCallDelta]] = {}
         self._usage: dict[str, int] = {}
-        self._usage_updates = 0
-        self._last_usage: Usage | None = None
         self._finish: Finish | None = None
 
     @property
@@ -103,11 +101,10 @@ class StreamAssembler:
             self._thinking.setdefault(event.block, []).append(event)
         elif isinstance(event, UsageUpdate):
             # Counts are merged as plain values and made a Usage once, at the end: a stream
-            # may carry a usage update per chunk. A lone update is kept as it is.
-            usage = self._last_usage = event.usage
+            # may carry a usage update per chunk.
+            usage = event.usage
             for name in usage.model_fields_set:
                 self._usage[name] = getattr(usage, name)
-            self._usage_updates += 1
         elif isinstance(event, StreamReset):
             self._start_over()
         else:
@@ -126,22 +123,14 @@ class StreamAssembler:
         ``server_error`` if the model wrote tool-call arguments that are not valid JSON."""
         finish = self._finish
         return Completion(
-            text="".join(self._text),
+            text=self.text,
             tool_calls=tuple(
                 self._tool_call(index, pieces) for index, pieces in self._calls.items()
-            )
-            if self._calls
-            else (),
-            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values())
-            if self._thinking
-            else (),
+            ),
+            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
             finish_reason=finish.reason if finish else FinishReason.OTHER,
             raw_finish_reason=finish.raw_reason if finish else None,
-            usage=(
-                self._last_usage
-                if self._usage_updates == 1 and self._last_usage is not None
-                else Usage(**self._usage)
-            ),
+            usage=Usage(**self._usage),
             model=model,
             provider=provider,
             model_id=(finish.model_id if finish and finish.model_id else model_id),

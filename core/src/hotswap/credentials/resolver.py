@@ -107,8 +107,8 @@ def resolve_credential(
         # The common case, on every request: a variable holds the key. Read here directly,
         # before any other place is described.
         for name in spec.env_vars:
-            held = env.get(name, "").strip()
-            if held:
+            held = _read_env(env, name)
+            if held is not None:
                 return _from_environment(name, held, auth_type)
     looked: list[str] = []
     keychain_usable = False
