@@ -186,7 +186,11 @@ def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
         return httpx2.Response(status, headers=headers, content=content)
 
     client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
-    with Transport(client=client) as transport:
+    with Transport() as transport:
+        # Made the transport's own client, as a chain's default client is, so that requests
+        # take the path they take over the network (see Transport._open), not a client's that
+        # was passed in.
+        transport._client, transport._own_sync = client, True
         yield InMemory(chain_for(url, fmt, transport=transport), client, exchange, content)
 
 

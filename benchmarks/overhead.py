@@ -5,9 +5,10 @@ exact bytes the chain sends (and the JSON answer parsed, as any application must
 
 The in-memory rows replace the network by httpx2's mock transport answering with the bytes the
 simulator answered: no sockets, no other process, so the difference is hotswap's own work
-alone, measured with far less noise than over loopback. The mock transport comes in a client
-passed to the transport, which sends its own requests (see ``Transport._open``), so those rows
-include the client's per-request work that a transport's own client skips."""
+alone, measured with far less noise than over loopback. The mock transport sits under the
+transport's own client, so hotswap's requests take the path they take over the network (built
+directly and handed to the pool, see ``Transport._open``) while the bare ones go through the
+client's every layer, as an application's would."""
 
 from __future__ import annotations
 
