@@ -6,7 +6,10 @@
 Starts the provider simulator in its own process, runs each section against it side by side
 with the bare HTTP clients, prints the tables, and writes them as JSON (and, with
 ``--markdown``, as the documentation page). ``--quick`` runs every section with tiny counts:
-a check that the benchmarks work, not a measurement. Traffic goes to 127.0.0.1 only.
+a check that the benchmarks work, not a measurement. A full run of every section writes
+``benchmarks/results/latest.json`` unless ``--json`` says otherwise; a quick or partial run
+writes JSON only where ``--json`` asks, so it never replaces the published figures. Traffic
+goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -49,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts: a smoke test")
     parser.add_argument("--only", default="", help="comma-separated sections to run")
-    parser.add_argument(
-        "--json", type=Path, default=harness.ROOT / "benchmarks/results/latest.json"
-    )
+    parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args(argv)
     harness.use_benchmark_keys()
@@ -71,10 +72,14 @@ def main(argv: list[str] | None = None) -> int:
             result: Any = available[name](url, formats, quick=args.quick)
             tables.extend(result if isinstance(result, list) else [result])
     print(report.text(tables, machine))
-    harness.dump(
-        args.json,
-        {"machine": machine, "quick": args.quick, "tables": [t.as_json() for t in tables]},
-    )
+    written = args.json
+    if written is None and not args.quick and chosen == list(available):
+        written = harness.ROOT / "benchmarks/results/latest.json"
+    if written is not None:
+        harness.dump(
+            written,
+            {"machine": machine, "quick": args.quick, "tables": [t.as_json() for t in tables]},
+        )
     if args.markdown is not None:
         command = "make bench" if not args.quick else "python benchmarks/run.py --quick"
         args.markdown.write_text(report.markdown(tables, machine, command))
