@@ -14,9 +14,9 @@ None, so the caller shows the declared models instead. Why is logged at debug le
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
+from hotswap import jsoncodec
 from hotswap.auth import AuthType
 from hotswap.config import ModelConfig
 from hotswap.errors import ConfigError, CredentialError
@@ -80,7 +80,7 @@ def list_models(
         log.debug("no model list for %s: %s", config.name, error)
         return None
     url = _join(config.base_url or provider.base_url, request.path)
-    body = None if request.json is None else json.dumps(request.json).encode()
+    body = None if request.json is None else jsoncodec.dumps(request.json)
     headers = {**request.headers, **config.headers, **host.auth_headers(config, credential)}
     if body is not None:
         headers.setdefault("content-type", "application/json")

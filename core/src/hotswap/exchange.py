@@ -9,9 +9,9 @@ whatever came back (a response, a stream's bytes, a transport exception describe
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
+from hotswap import jsoncodec
 from hotswap.auth import AuthType
 from hotswap.credentials.refresh import TokenRefresh, plan_refresh
 from hotswap.errors import ConfigError, ErrorClassification, ErrorKind, ProviderError
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["Exchange", "StreamState"]
 
 log = get_logger("hotswap.exchange")
-
-# json.dumps with any option builds a new encoder per call; one made once is reused.
-_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 # What a plugin's translation code raises when a provider sends something it cannot read
 # (truncated or malformed JSON, a missing field): the provider's fault, so a server error.
@@ -89,7 +86,7 @@ class Exchange:
         self.method = http.method
         self.url = _join(model.base_url or self.provider.base_url, http.path)
         self.stream = http.stream
-        self.body = _encode(http.json).encode() if http.json is not None else None
+        self.body = jsoncodec.dumps(http.json) if http.json is not None else None
         # Later sources win: the plugin's headers, the user's configured ones, then auth.
         self.headers: dict[str, str] = {**http.headers, **model.headers}
         if self.body is not None:

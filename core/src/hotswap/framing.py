@@ -11,16 +11,14 @@ per-chunk cost of this loop is the floor for every stream hotswap relays.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from hotswap.jsoncodec import loads
 
 __all__ = ["Frame", "Framing", "NDJSONDecoder", "SSEDecoder", "loads"]
 
 Framing = Literal["sse", "ndjson"]
-
-loads = json.loads
-"""The JSON decoder every plugin uses for frame payloads, so it can be swapped in one place."""
 
 
 @dataclass(slots=True)

@@ -7,11 +7,11 @@ and describes what came back, or what went wrong on the way, in these same terms
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from hotswap import jsoncodec
 from hotswap.errors import ErrorKind
 from hotswap.events import StreamFailure
 from hotswap.secrets import redact, redact_headers
@@ -64,7 +64,7 @@ class HttpResponse:
     def json(self) -> Any:
         """The body decoded as JSON, or None if it is not JSON (an HTML page from a proxy)."""
         try:
-            return json.loads(self.body)
+            return jsoncodec.loads(self.body)
         except ValueError:
             return None
 

@@ -9,10 +9,10 @@ signalled completion is a ``connection`` error, never a truncated success.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from hotswap import jsoncodec
 from hotswap.completion import Completion, FinishReason, Usage
 from hotswap.errors import ErrorClassification, ErrorKind, ProviderError
 from hotswap.events import (
@@ -146,7 +146,7 @@ class StreamAssembler:
         for piece in pieces:
             extra.update(piece.extra or {})
         try:
-            arguments = json.loads(text) if text.strip() else {}
+            arguments = jsoncodec.loads(text) if text.strip() else {}
         except ValueError:
             arguments = None
         if not isinstance(arguments, dict):
