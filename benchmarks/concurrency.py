@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
@@ -21,6 +20,7 @@ from typing import Any
 
 import aiohttp
 import httpx2
+import orjson
 from harness import Table, WireFormat, chain_for, ms, percentile, wire_request
 
 from hotswap.events import TextDelta
@@ -195,7 +195,7 @@ async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
             short.method, short.url, content=short.body, headers=short.headers
         )
         _check(response.status_code)
-        json.loads(response.content)
+        orjson.loads(response.content)
 
     async def stream() -> None:
         request = client.build_request(
@@ -225,7 +225,7 @@ async def _bare_aiohttp(url: str, fmt: WireFormat) -> Client:
             short.method, short.url, data=short.body, headers=short.headers
         ) as response:
             _check(response.status)
-            json.loads(await response.read())
+            orjson.loads(await response.read())
 
     async def stream() -> None:
         async with session.request(
@@ -260,9 +260,9 @@ def _plain_lines(buffer: bytes) -> bytes:
     *lines, rest = buffer.split(b"\n")
     for line in lines:
         if line.startswith(b"data:") and line != b"data: [DONE]":
-            json.loads(line[5:])
+            orjson.loads(line[5:])
         elif line[:1] == b"{":
-            json.loads(line)
+            orjson.loads(line)
     return rest
 
 
