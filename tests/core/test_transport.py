@@ -14,6 +14,7 @@ import pytest
 
 from hotswap import (
     AuthError,
+    Completion,
     CompletionRequest,
     ConnectionFailedError,
     ContextLengthError,
@@ -73,6 +74,14 @@ def test_the_request_carries_the_plugins_body_the_users_headers_and_auth(host):
         "stream": False,
     }
     assert (completion.text, completion.model, completion.provider) == ("hello", "fast", "acme")
+
+
+def test_a_completion_the_plugin_named_itself_is_returned_as_it_is(host, monkeypatch):
+    named = Completion(text="hello", model="fast", provider="acme")
+    monkeypatch.setattr(host, "parse_response", lambda model, response: named)
+    transport = transport_answering(lambda request: httpx2.Response(200, json={}))
+
+    assert transport.complete(Exchange(host, MODEL, REQUEST, stream=False)) is named
 
 
 def test_a_configured_base_url_replaces_the_providers(host):

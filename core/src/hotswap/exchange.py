@@ -137,7 +137,10 @@ class Exchange:
         if parsed is None:
             # The plugin found an error where a completion should be (a 200 carrying one).
             raise self.error(response)
-        return parsed.model_copy(update={"model": self.model.name, "provider": self.provider.name})
+        name, provider = self.model.name, self.provider.name
+        if parsed.model == name and parsed.provider == provider:
+            return parsed  # the plugin named them itself: no copy to make
+        return parsed.model_copy(update={"model": name, "provider": provider})
 
     def open_stream(self) -> StreamState:
         """The state that turns this exchange's streamed body into events."""

@@ -172,7 +172,9 @@ def hotswap_build_request(
 def hotswap_parse_response(model: ModelConfig, response: HttpResponse) -> Completion | None:
     """Translate a successful non-streaming response into a :class:`Completion`. *First result.*
 
-    Called only for 2xx responses. The core fills in ``Completion.model`` and ``provider``.
+    Called only for 2xx responses. The core fills in ``Completion.model`` (the configured
+    name, ``model.name``) and ``provider`` in a copy, unless the completion already holds them
+    (as ``StreamAssembler.completion(model=model.name, provider=...)`` makes it).
     A provider that reports errors inside a 200 body should leave the completion unbuilt and
     raise nothing: return None and let ``hotswap_classify_error`` see the body instead (the
     core asks it when no plugin parses a 2xx response).

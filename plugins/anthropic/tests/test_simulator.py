@@ -84,8 +84,9 @@ def test_an_api_key_from_the_environment_is_sent_as_x_api_key(
 ):
     monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
 
-    complete(host, transport, against())
+    completion = complete(host, transport, against())
 
+    assert (completion.model, completion.provider) == ("claude", "anthropic")
     [sent] = simulator.requests
     assert (sent.method, sent.path) == ("POST", "/v1/messages")
     assert sent.headers["x-api-key"] == API_KEY

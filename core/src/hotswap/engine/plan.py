@@ -140,9 +140,12 @@ class CallPlan:
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         """``model`` answered."""
-        was_open = self._breakers.state(model.name) is not None
-        self._breakers.close(model.name)
-        self._probing.discard(model.name)
+        name = model.name
+        # Nearly always closed already: one look at the store, and a change only when open.
+        was_open = self._breakers.state(name) is not None
+        if was_open:
+            self._breakers.close(name)
+        self._probing.discard(name)
         self._record(model, Outcome.OK, started)
         if was_open and self._observer is not None:
             self._observer.breaker_closed(model)

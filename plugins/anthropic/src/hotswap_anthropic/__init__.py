@@ -64,7 +64,7 @@ class Anthropic(ProviderPlugin):
         return HttpRequest("POST", "/messages", headers=headers, json=body, stream=stream)
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        return parse_message(response.json())
+        return parse_message(response.json(), model.name)
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> MessageStream:
         return MessageStream()

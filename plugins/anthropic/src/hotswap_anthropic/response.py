@@ -57,9 +57,9 @@ def usage(reported: Mapping[str, Any], inputs: dict[str, int] | None = None) -> 
     return Usage(**fields)
 
 
-def parse_message(body: Any) -> Completion | None:
-    """The completion a ``/messages`` body holds, its content blocks read as a stream's are;
-    None for an error body sent with a 2xx."""
+def parse_message(body: Any, model: str = "") -> Completion | None:
+    """The completion a ``/messages`` body holds, its content blocks read as a stream's are,
+    answered by the configured ``model``; None for an error body sent with a 2xx."""
     if body.get("type") == "error":
         return None
     blocks = MessageStream()
@@ -70,7 +70,7 @@ def parse_message(body: Any) -> Completion | None:
             assembler.add(event)
     raw = body.get("stop_reason")
     assembler.add(Finish(STOP_REASONS.get(raw, FinishReason.OTHER), raw, body.get("model")))
-    return assembler.completion(provider=PROVIDER, raw=body)
+    return assembler.completion(model=model, provider=PROVIDER, raw=body)
 
 
 class MessageStream:

@@ -62,7 +62,7 @@ class Google(ProviderPlugin):
         return HttpRequest("POST", f"/models/{model_id}:{method}", json=body, stream=stream)
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        return parse_generate(response.json(), model_path(model.model))
+        return parse_generate(response.json(), model_path(model.model), model.name)
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> GenerateStream:
         return GenerateStream(model_path(model.model))

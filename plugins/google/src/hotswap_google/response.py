@@ -62,9 +62,10 @@ FINISH_REASONS = {
 }
 
 
-def parse_generate(body: Any, model_id: str) -> Completion | None:
-    """The completion a ``generateContent`` body holds, its parts read as a stream's are; None
-    for a blocked prompt or a broken answer (classified as errors instead)."""
+def parse_generate(body: Any, model_id: str, model: str = "") -> Completion | None:
+    """The completion a ``generateContent`` body holds, its parts read as a stream's are,
+    answered by the configured ``model``; None for a blocked prompt or a broken answer
+    (classified as errors instead)."""
     answer = GenerateStream(model_id)
     assembler = StreamAssembler()
     for event in answer.read(body):
@@ -73,7 +74,7 @@ def parse_generate(body: Any, model_id: str) -> Completion | None:
         assembler.add(event)
     if not answer.finished:
         assembler.add(Finish(FinishReason.OTHER, None, body.get("modelVersion")))
-    return assembler.completion(provider=PROVIDER, raw=body)
+    return assembler.completion(model=model, provider=PROVIDER, raw=body)
 
 
 def blocked(payload: Any) -> bool:

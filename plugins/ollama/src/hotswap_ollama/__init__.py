@@ -52,7 +52,7 @@ class Ollama(ProviderPlugin):
         return HttpRequest("POST", f"{server_url(model)}/api/chat", json=body, stream=stream)
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        return parse_chat(response.json())
+        return parse_chat(response.json(), model.name)
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> ChatStream:
         return ChatStream()

@@ -35,8 +35,9 @@ from hotswap_ollama.provider import PROVIDER
 DONE_REASONS = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
 
 
-def parse_chat(body: Any) -> Completion | None:
-    """The completion one ``/api/chat`` object holds; None for an error sent with a 2xx."""
+def parse_chat(body: Any, model: str = "") -> Completion | None:
+    """The completion one ``/api/chat`` object holds, answered by the configured ``model``;
+    None for an error sent with a 2xx."""
     chat = ChatStream()
     assembler = StreamAssembler()
     for event in chat.read(body):
@@ -45,7 +46,7 @@ def parse_chat(body: Any) -> Completion | None:
         assembler.add(event)
     if not chat.finished:
         raise ValueError("the answer is not marked done")
-    return assembler.completion(provider=PROVIDER, raw=body)
+    return assembler.completion(model=model, provider=PROVIDER, raw=body)
 
 
 class ChatStream:

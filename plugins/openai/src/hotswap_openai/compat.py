@@ -141,7 +141,9 @@ class OpenAICompatible(ProviderPlugin):
         return HttpRequest("POST", self.path, headers=headers, json=body, stream=stream)
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        return parse_completion(response.json(), self.quirks, provider=self.info.name)
+        return parse_completion(
+            response.json(), self.quirks, provider=self.info.name, model=model.name
+        )
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> ChatStream:
         return ChatStream(self.quirks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hotswap.errors import ErrorKind
 from hotswap.options import ThinkingLevel
@@ -58,7 +59,12 @@ class Reasoning:
     efforts: Mapping[ThinkingLevel, str | None] | None = None
 
     def matches(self, model_id: str) -> bool:
-        return re.fullmatch(self.pattern, model_id) is not None
+        return self._compiled.fullmatch(model_id) is not None
+
+    @cached_property
+    def _compiled(self) -> re.Pattern[str]:
+        # Compiled once: every request asks, and re's own cache costs a lookup each time.
+        return re.compile(self.pattern)
 
 
 @dataclass(frozen=True)
@@ -115,4 +121,7 @@ class Quirks:
 
     def reasoning_for(self, model_id: str) -> Reasoning | None:
         """The reasoning family ``model_id`` belongs to, if any."""
-        return next((r for r in self.reasoning if r.matches(model_id)), None)
+        for family in self.reasoning:
+            if family.matches(model_id):
+                return family
+        return None

@@ -74,8 +74,11 @@ def usage(reported: Mapping[str, Any]) -> Usage:
     return Usage(**fields)
 
 
-def parse_completion(body: Any, quirks: Quirks, *, provider: str) -> Completion | None:
-    """The completion a ``chat.completion`` body holds; None for an error sent with a 2xx."""
+def parse_completion(
+    body: Any, quirks: Quirks, *, provider: str, model: str = ""
+) -> Completion | None:
+    """The completion a ``chat.completion`` body holds, answered by the configured ``model``;
+    None for an error sent with a 2xx."""
     if not isinstance(body, dict) or failed(body) or not body.get("choices"):
         return None
     choice = body["choices"][0]
@@ -86,7 +89,7 @@ def parse_completion(body: Any, quirks: Quirks, *, provider: str) -> Completion 
         if isinstance(event, StreamFailure):
             return None
         assembler.add(event)
-    return assembler.completion(provider=provider, raw=body)
+    return assembler.completion(model=model, provider=provider, raw=body)
 
 
 def failed(chunk: Mapping[str, Any]) -> bool:
