@@ -105,14 +105,28 @@ def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
                     "under 1.05x",
                 )
             )
+    memory = overhead.get("anthropic/sync, in memory")
+    if memory:
+        rows.append(
+            (
+                "hotswap's own time per chain.complete, in memory (Anthropic)",
+                f"+{memory['added_cpu_us']:.0f} µs CPU on a bare request's "
+                f"{memory['bare_cpu_us']:.0f} µs",
+                "",
+            )
+        )
     decoding = data.get("Stream decoding without the network", {})
-    ratios = [
-        f"{key.split('/')[0]} {figures['ratio']:.2f}x"
-        for key, figures in decoding.items()
-        if key.endswith("/to events")
-    ]
-    if ratios:
-        rows.append(("stream bytes to events against the plain parse", ", ".join(ratios), "1.5x"))
+    for stage, measure in (
+        ("to events", "stream bytes to events against the plain parse (orjson)"),
+        ("to events, plain parse with json", "the same, against a plain parse with json"),
+    ):
+        ratios = [
+            f"{key.split('/')[0]} {figures['ratio']:.2f}x"
+            for key, figures in decoding.items()
+            if key.split("/", 1)[1] == stage
+        ]
+        if ratios:
+            rows.append((measure, ", ".join(ratios), "1.5x" if stage == "to events" else ""))
     failover = data.get("Failover cost", {})
     if failover:
         rows.append(
