@@ -7,7 +7,8 @@ base URL, no parameters and no cookies, so for the request every completion send
 to an absolute URL) the result is known in advance: ``Host``, the client's default headers that
 the exchange does not replace, the exchange's headers, then ``Content-Length``. :func:`direct`
 builds exactly that, byte for byte what ``build_request`` would (tests/core/test_outgoing.py
-compares the two), and leaves every other request to ``build_request``.
+compares the two), and leaves every other request to ``build_request``. A transport builds its
+requests with a :class:`RequestBuilder`, which keeps the URLs it has parsed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from typing import Any
 
 import httpx2
 
-__all__ = ["direct"]
+__all__ = ["Limits", "RequestBuilder", "direct"]
+
+Limits = tuple[float, float, float, float]
+"""A request's socket limits in seconds: connect, read, write, pool."""
+
+_URL_CACHE = 256
+"""Parsed URLs a builder keeps: a chain sends to a handful, and parsing one costs a third of
+building the request."""
 
 # Headers httpx2 works out from the URL and the body: a request that sets one itself is built
 # by httpx2, which knows how the two combine.
@@ -52,3 +60,39 @@ def direct(
     )
     request.read()  # as build_request does: the body is there for anyone who reads it
     return request
+
+
+class RequestBuilder:
+    """Builds the requests of one transport, parsing each URL once."""
+
+    __slots__ = ("_urls",)
+
+    def __init__(self) -> None:
+        self._urls: dict[str, httpx2.URL] = {}
+
+    def build(
+        self,
+        client: httpx2.Client | httpx2.AsyncClient,
+        own: bool,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        limits: Limits,
+    ) -> httpx2.Request:
+        """The request to send on ``client``; ``own``: a client the transport made, whose
+        requests are built directly where :func:`direct` can."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= _URL_CACHE:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx2.URL(url)
+        connect, read, write, pool = limits
+        extensions = {"timeout": {"connect": connect, "read": read, "write": write, "pool": pool}}
+        if own:
+            request = direct(method, parsed, client.headers, headers, body, extensions)
+            if request is not None:
+                return request
+        return client.build_request(
+            method, parsed, content=body, headers=headers, extensions=extensions
+        )

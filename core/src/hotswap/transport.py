@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import httpx2
 
-from hotswap import outgoing
 from hotswap.answers import AsyncAnswer, HttpxAnswer, described_answer
 from hotswap.completion import Completion
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange
 from hotswap.http import HttpResponse, TransportFailure
+from hotswap.outgoing import Limits, RequestBuilder
 from hotswap.timeouts import AttemptTimer, Timeouts
 from hotswap.watchdog import AsyncGuard, SyncGuard, guarded_failure, timed_out
 
@@ -31,13 +31,6 @@ if TYPE_CHECKING:
     from hotswap.aiohttp_transport import AiohttpTransport
 
 __all__ = ["Limits", "Timeouts", "Transport", "transport_failure"]
-
-Limits = tuple[float, float, float, float]
-"""A request's socket limits in seconds: connect, read, write, pool."""
-
-_URL_CACHE = 256
-"""Parsed URLs a transport keeps: a chain sends to a handful, and parsing one costs a third
-of building the request."""
 
 
 class Transport:
@@ -65,7 +58,7 @@ class Transport:
         self._async_client = async_client
         self._own_async = False
         self._async_loop: asyncio.AbstractEventLoop | None = None
-        self._urls: dict[str, httpx2.URL] = {}
+        self._build = RequestBuilder().build
 
     @classmethod
     def aiohttp(
@@ -119,33 +112,6 @@ class Transport:
         # A token endpoint answers at once, so reads get as long as writes.
         limits = self.timeouts
         return (limits.connect, limits.write, limits.write, limits.pool)
-
-    def _build(
-        self,
-        client: httpx2.Client | httpx2.AsyncClient,
-        own: bool,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes | None,
-        limits: Limits,
-    ) -> httpx2.Request:
-        """The request to send on ``client``; ``own``: one this transport made, whose requests
-        are built directly (see :mod:`hotswap.outgoing`)."""
-        parsed = self._urls.get(url)
-        if parsed is None:
-            if len(self._urls) >= _URL_CACHE:
-                self._urls.clear()
-            parsed = self._urls[url] = httpx2.URL(url)
-        connect, read, write, pool = limits
-        extensions = {"timeout": {"connect": connect, "read": read, "write": write, "pool": pool}}
-        if own:
-            request = outgoing.direct(method, parsed, client.headers, headers, body, extensions)
-            if request is not None:
-                return request
-        return client.build_request(
-            method, parsed, content=body, headers=headers, extensions=extensions
-        )
 
     # A client this transport made has no auth, no event hooks, no redirects to follow and no
     # base URL, and keeps no cookies worth sending to an API: its requests are built directly
