@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from hotswap.framing import Frame, NDJSONDecoder, SSEDecoder
@@ -105,3 +107,76 @@ def test_ndjson_delivers_a_last_line_without_newline_at_the_end():
 
     assert decoder.feed(b'{"a":1}\n{"done":true}') == [Frame(None, '{"a":1}')]
     assert decoder.flush() == [Frame(None, '{"done":true}')]
+
+
+def test_frames_hand_out_bytes_as_text_and_read_them_as_json():
+    frame = Frame("delta", b'{"text":"na\xc3\xafve"}')
+
+    assert frame.data == '{"text":"naïve"}'
+    assert frame.json() == {"text": "naïve"}
+    assert frame == Frame("delta", '{"text":"naïve"}')
+    assert frame != Frame(None, '{"text":"naïve"}')
+    assert repr(frame) == """Frame(event='delta', data='{"text":"naïve"}')"""
+
+
+def test_a_frame_that_is_not_utf8_fails_when_read_not_when_framed():
+    (frame,) = SSEDecoder().feed(b"data: \xff\xfe\n\n")
+
+    with pytest.raises(UnicodeDecodeError):
+        frame.data  # noqa: B018
+    with pytest.raises(ValueError, match="Expecting value"):
+        frame.json()
+
+
+def reference_sse(data: bytes) -> list[Frame]:
+    """The event-stream rules, line by line, as the WHATWG text states them (no speed)."""
+    text = data.decode().replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")[:-1]  # the part after the last line end is not a line
+    frames, event, pieces = [], None, []
+    for line in [*lines, ""]:  # the end of the stream dispatches a complete event
+        if not line:
+            if pieces:
+                frames.append(Frame(event, "\n".join(pieces)))
+            event, pieces = None, []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "data":
+            pieces.append(value)
+        elif name == "event":
+            event = value
+    return frames
+
+
+SSE_LINES = [
+    b"data: {}",
+    b'data: {"a": "\xc3\xa9"}',
+    b"data:tight",
+    b"data",
+    b"data:  two spaces",
+    b"event: delta",
+    b"event:tight",
+    b": comment",
+    b"id: 3",
+    b"retry: 10",
+    b"",
+    b"",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sse_decodes_any_stream_as_the_rules_do_however_it_is_split(seed):
+    generator = random.Random(seed)
+    line_end = generator.choice([b"\n", b"\r\n", b"\r", None])
+    body = b""
+    for _ in range(generator.randrange(1, 40)):
+        end = line_end or generator.choice([b"\n", b"\r\n", b"\r"])
+        body += generator.choice(SSE_LINES) + end
+    if generator.random() < 0.3:
+        body += b"data: cut sho"  # an unterminated last line
+
+    size = generator.choice([1, 2, 3, 5, 8, 13, 64, len(body)])
+
+    assert feed_in_pieces(SSEDecoder(), body, size) == reference_sse(body)

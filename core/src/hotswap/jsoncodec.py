@@ -38,7 +38,9 @@ _standard_encode = json.JSONEncoder(separators=(",", ":")).encode
 def loads(text: str | bytes) -> Any:
     """``json.loads(text)``, faster. Raises ``ValueError`` for text that is not JSON."""
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    if _LONG_NUMBER not in raw.translate(_DIGITS_AS_ZEROS):
+    # find, not ``in``: ``bytes in bytes`` first tries the needle as an int, and the error it
+    # raises and clears costs more than the search (0.14 µs against 0.07 on a frame).
+    if raw.translate(_DIGITS_AS_ZEROS).find(_LONG_NUMBER) < 0:
         try:
             return orjson.loads(text)  # the text as given: orjson reads a str faster than bytes
         except orjson.JSONDecodeError:
