@@ -53,7 +53,7 @@ class Frame:
             return NotImplemented
         return self.event == other.event and self.data == other.data
 
-    __hash__ = None  # type: ignore[assignment]  # equal frames may differ in identity
+    __hash__ = None  # type: ignore[assignment]  # compared by value, and mutable
 
     def __repr__(self) -> str:
         return f"Frame(event={self.event!r}, data={self.data!r})"

@@ -39,7 +39,7 @@ from hotswap.events import (
     ToolCallDelta,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing, loads
+from hotswap.framing import Frame, Framing
 from hotswap.streaming import StreamAssembler
 
 if TYPE_CHECKING:
@@ -118,10 +118,14 @@ class ChatStream:
         self._usage_paths = tuple(tuple(path.split(".")) for path in quirks.usage_fields)
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
-        data = frame.data
-        if data[:1] != "{" and data.strip() == "[DONE]":
-            return self.close()
-        return self.translate_chunk(loads(data))
+        try:
+            chunk = frame.json()
+        except ValueError:
+            # ``[DONE]``, the last frame, is the one that is not JSON: read as such only then.
+            if frame.data.strip() == "[DONE]":
+                return self.close()
+            raise
+        return self.translate_chunk(chunk)
 
     def close(self) -> tuple[StreamEvent, ...]:
         """The held-back finish, at ``[DONE]`` (or the end of a whole answer)."""
