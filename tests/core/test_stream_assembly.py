@@ -8,6 +8,7 @@ from hotswap import (
     Finish,
     FinishReason,
     ServerError,
+    StreamReset,
     TextDelta,
     ThinkingDelta,
     ToolCall,
@@ -83,6 +84,36 @@ def test_usage_updates_merge_field_by_field():
     )
 
     assert completion.usage == Usage(input_tokens=412, cache_read_tokens=100, output_tokens=58)
+
+
+def test_a_third_usage_update_merges_over_the_first_two():
+    completion = assemble(
+        UsageUpdate(Usage(input_tokens=412, output_tokens=1)),
+        UsageUpdate(Usage(output_tokens=58)),
+        UsageUpdate(Usage(thinking_tokens=20, output_tokens=60)),
+        Finish(FinishReason.STOP),
+    )
+
+    assert completion.usage == Usage(input_tokens=412, output_tokens=60, thinking_tokens=20)
+
+
+def test_a_single_usage_update_is_the_answers_usage_and_none_counts_nothing():
+    reported = Usage(input_tokens=3, output_tokens=4)
+
+    assert assemble(UsageUpdate(reported), Finish(FinishReason.STOP)).usage is reported
+    assert assemble(Finish(FinishReason.STOP)).usage == Usage()
+
+
+def test_a_reset_forgets_the_usage_reported_before_it():
+    completion = assemble(
+        UsageUpdate(Usage(input_tokens=9, output_tokens=9)),
+        UsageUpdate(Usage(output_tokens=12)),
+        StreamReset("first", "overloaded"),
+        UsageUpdate(Usage(output_tokens=2)),
+        Finish(FinishReason.STOP),
+    )
+
+    assert completion.usage == Usage(output_tokens=2)
 
 
 def test_thinking_is_grouped_into_blocks_with_their_signatures():

@@ -79,7 +79,8 @@ class StreamAssembler:
         self._text: list[str] = []
         self._thinking: dict[int, list[ThinkingDelta]] = {}
         self._calls: dict[int, list[ToolCallDelta]] = {}
-        self._usage: dict[str, int] = {}
+        self._usage: Usage | None = None  # the only update so far, or the merged counts
+        self._counts: dict[str, int] | None = None  # the merged counts, once a second arrives
         self._finish: Finish | None = None
 
     @property
@@ -100,11 +101,15 @@ class StreamAssembler:
         elif isinstance(event, ThinkingDelta):
             self._thinking.setdefault(event.block, []).append(event)
         elif isinstance(event, UsageUpdate):
-            # Counts are merged as plain values and made a Usage once, at the end: a stream
-            # may carry a usage update per chunk.
-            usage = event.usage
-            for name in usage.model_fields_set:
-                self._usage[name] = getattr(usage, name)
+            # One update (a whole answer's, or most streams') is kept as it is. From a second
+            # on, counts are merged as plain values and made a Usage once, at the end: a
+            # stream may carry a usage update per chunk.
+            if self._usage is None:
+                self._usage = event.usage
+                return
+            if self._counts is None:
+                self._counts = _counts(self._usage)
+            self._counts.update(_counts(event.usage))
         elif isinstance(event, StreamReset):
             self._start_over()
         else:
@@ -122,21 +127,32 @@ class StreamAssembler:
         """The completion the events add up to, with the given fields. Raises a
         ``server_error`` if the model wrote tool-call arguments that are not valid JSON."""
         finish = self._finish
+        # The generators are skipped when empty, as they are in most answers: each costs more
+        # to start than the tuple it would make.
+        calls = self._calls
+        thinking = self._thinking
         return Completion(
             text=self.text,
-            tool_calls=tuple(
-                self._tool_call(index, pieces) for index, pieces in self._calls.items()
-            ),
-            thinking=tuple(_thinking_part(pieces, provider) for pieces in self._thinking.values()),
+            tool_calls=tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
+            if calls
+            else (),
+            thinking=tuple(_thinking_part(pieces, provider) for pieces in thinking.values())
+            if thinking
+            else (),
             finish_reason=finish.reason if finish else FinishReason.OTHER,
             raw_finish_reason=finish.raw_reason if finish else None,
-            usage=Usage(**self._usage),
+            usage=self._total_usage(),
             model=model,
             provider=provider,
             model_id=(finish.model_id if finish and finish.model_id else model_id),
             attempts=attempts,
             raw=raw,
         )
+
+    def _total_usage(self) -> Usage:
+        if self._counts is not None:
+            return Usage(**self._counts)
+        return self._usage if self._usage is not None else _NO_USAGE
 
     def _tool_call(self, index: int, pieces: list[ToolCallDelta]) -> ToolCall:
         call_id = next((p.id for p in pieces if p.id), f"call_{index}")
@@ -158,6 +174,14 @@ class StreamAssembler:
                 )
             )
         return ToolCall(id=call_id, name=name, arguments=arguments, extra=extra)
+
+
+_NO_USAGE = Usage()  # frozen, so every completion without counts shares it
+
+
+def _counts(usage: Usage) -> dict[str, int]:
+    """The counts ``usage`` was given (a later update leaves the others as they were)."""
+    return {name: getattr(usage, name) for name in usage.model_fields_set}
 
 
 def _thinking_part(pieces: list[ThinkingDelta], provider: str) -> ThinkingPart:
