@@ -148,6 +148,17 @@ def test_an_observer_added_as_such_is_not_listed_as_a_plugin(make_chain, acme_ho
     assert [r.name for r in acme_host.records()] == ["acme"]
 
 
+def test_an_observer_added_after_calls_were_made_hears_the_next_one(make_chain, acme_host):
+    chain = make_chain()
+    chain.complete("before")
+    heard = Recorder()
+
+    acme_host.add_observer(heard)
+    chain.complete("after")
+
+    assert [e[0] for e in heard.events] == ["started", "completed"]
+
+
 def test_an_observer_may_implement_only_observation_hooks(acme_host):
     class Sneaky:
         @hotswap.hookimpl

@@ -109,6 +109,7 @@ class PluginHost:
         self._providers: dict[str, ProviderInfo] = {}
         self._provider_plugin: dict[str, str] = {}
         self._calls: dict[tuple[str, str], _Calls] = {}
+        self._observers: dict[str, list[pluggy.HookImpl]] = {}  # per observation hook
         self._lock = threading.RLock()
         self._loaded = False
         found = _installed_entry_points() if entry_points is None else list(entry_points)
@@ -181,7 +182,7 @@ class PluginHost:
         """
         self.load()
         with self._lock:
-            self._calls.clear()
+            self._forget_calls()
             self._pm.register(observer, name=f"observer:{id(observer)}")
             callers = self._pm.get_hookcallers(observer) or []
             wrong = sorted(c.name for c in callers if c.name not in _OBSERVATION_HOOKS)
@@ -195,12 +196,12 @@ class PluginHost:
     def remove_observer(self, observer: object) -> None:
         """Stop telling ``observer`` anything."""
         with self._lock:
-            self._calls.clear()
+            self._forget_calls()
             if self._pm.is_registered(observer):
                 self._pm.unregister(observer)
 
     def _load_one(self, name: str, target: str, load: Callable[[], object]) -> None:
-        self._calls.clear()
+        self._forget_calls()
         record = self._records.get(name) or PluginRecord(name=name, target=target)
         try:
             plugin = load()
@@ -401,15 +402,23 @@ class PluginHost:
         return bool(getattr(self._pm.hook, hook).get_hookimpls())
 
     def _observe(self, hook: str, **kwargs: Any) -> None:
-        self.load()
-        caller = getattr(self._pm.hook, hook)
-        for impl in caller.get_hookimpls():
+        observers = self._observers.get(hook)
+        if observers is None:
+            self.load()
+            with self._lock:
+                observers = self._observers[hook] = getattr(self._pm.hook, hook).get_hookimpls()
+        for impl in observers:
             try:
                 impl.function(*(kwargs[name] for name in impl.argnames))
             except Exception:  # an observer's bug must not fail the call it watches
                 log.warning(
                     "hotswap observer %r failed in %s", impl.plugin_name, hook, exc_info=True
                 )
+
+    def _forget_calls(self) -> None:
+        """Drop what :meth:`_first` and :meth:`_observe` compiled: the plugins changed."""
+        self._calls.clear()
+        self._observers.clear()
 
     def _first(self, hook: str, provider: str, **kwargs: Any) -> Any:
         """Call the first-result hook ``hook`` for a model of ``provider``: what pluggy's call

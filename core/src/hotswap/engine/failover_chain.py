@@ -477,7 +477,11 @@ class AsyncChainStream(StreamFacts):
 
 def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:
     if isinstance(messages, str):
-        conversation: tuple[Message | dict[str, Any], ...] = (Message.user(messages),)
+        # Validated as part of the request, as a dict: a Message built first costs a second
+        # validation (4.9 µs against 3.9 for the whole request).
+        conversation: tuple[Message | dict[str, Any], ...] = (
+            {"role": "user", "content": messages},
+        )
     elif isinstance(messages, Message):
         conversation = (messages,)
     else:
