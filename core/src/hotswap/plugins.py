@@ -25,9 +25,9 @@ import pluggy
 from pydantic import ValidationError
 
 from hotswap import hookspecs
+from hotswap.dispatch import HookCalls
 from hotswap.errors import PluginError, UnknownProviderError
 from hotswap.logs import get_logger
-from hotswap.provider_plugin import ProviderPlugin
 from hotswap.providers import KnownModel, ProviderInfo
 
 if TYPE_CHECKING:
@@ -54,10 +54,6 @@ DISABLE_VARIABLE = "HOTSWAP_DISABLE_PLUGINS"
 log = get_logger("hotswap.plugins")
 
 PluginStatus = Literal["not loaded", "loaded", "failed", "disabled"]
-
-# A hook's implementations compiled for one provider: (function, argument names) in calling
-# order, or pluggy's caller where its full machinery is needed.
-_Calls = tuple[tuple[Callable[..., Any], tuple[str, ...]], ...] | pluggy.HookCaller
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +104,8 @@ class PluginHost:
         self._records: dict[str, PluginRecord] = {}
         self._providers: dict[str, ProviderInfo] = {}
         self._provider_plugin: dict[str, str] = {}
-        self._calls: dict[tuple[str, str], _Calls] = {}
-        self._observers: dict[str, list[pluggy.HookImpl]] = {}  # per observation hook
         self._lock = threading.RLock()
+        self._hooks = HookCalls(self._pm, self._lock)
         self._loaded = False
         found = _installed_entry_points() if entry_points is None else list(entry_points)
         for entry_point in found:
@@ -182,7 +177,7 @@ class PluginHost:
         """
         self.load()
         with self._lock:
-            self._forget_calls()
+            self._hooks.forget()
             self._pm.register(observer, name=f"observer:{id(observer)}")
             callers = self._pm.get_hookcallers(observer) or []
             wrong = sorted(c.name for c in callers if c.name not in _OBSERVATION_HOOKS)
@@ -196,12 +191,12 @@ class PluginHost:
     def remove_observer(self, observer: object) -> None:
         """Stop telling ``observer`` anything."""
         with self._lock:
-            self._forget_calls()
+            self._hooks.forget()
             if self._pm.is_registered(observer):
                 self._pm.unregister(observer)
 
     def _load_one(self, name: str, target: str, load: Callable[[], object]) -> None:
-        self._forget_calls()
+        self._hooks.forget()
         record = self._records.get(name) or PluginRecord(name=name, target=target)
         try:
             plugin = load()
@@ -290,7 +285,7 @@ class PluginHost:
         self.load()
         return cast(
             "Credential | None",
-            self._first(
+            self._hooks.first(
                 "hotswap_resolve_credential",
                 model.provider,
                 model=model,
@@ -301,7 +296,7 @@ class PluginHost:
 
     def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
         self.load()
-        headers = self._first(
+        headers = self._hooks.first(
             "hotswap_auth_headers", model.provider, model=model, credential=credential
         )
         if headers is None:
@@ -312,7 +307,7 @@ class PluginHost:
         self.load()
         return cast(
             "HttpRequest | None",
-            self._first(
+            self._hooks.first(
                 "hotswap_refresh_request", model.provider, model=model, credential=credential
             ),
         )
@@ -321,14 +316,16 @@ class PluginHost:
         self.load()
         return cast(
             "TokenGrant | None",
-            self._first("hotswap_parse_refresh", model.provider, model=model, response=response),
+            self._hooks.first(
+                "hotswap_parse_refresh", model.provider, model=model, response=response
+            ),
         )
 
     def build_request(
         self, model: ModelConfig, request: CompletionRequest, *, stream: bool
     ) -> HttpRequest:
         self.load()
-        built = self._first(
+        built = self._hooks.first(
             "hotswap_build_request", model.provider, model=model, request=request, stream=stream
         )
         if built is None:
@@ -339,12 +336,14 @@ class PluginHost:
         self.load()
         return cast(
             "Completion | None",
-            self._first("hotswap_parse_response", model.provider, model=model, response=response),
+            self._hooks.first(
+                "hotswap_parse_response", model.provider, model=model, response=response
+            ),
         )
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> StreamTranslator:
         self.load()
-        translator = self._first(
+        translator = self._hooks.first(
             "hotswap_stream_translator", model.provider, model=model, request=request
         )
         if translator is None:
@@ -355,7 +354,7 @@ class PluginHost:
         self.load()
         return cast(
             "HttpRequest | None",
-            self._first("hotswap_list_models_request", model.provider, model=model),
+            self._hooks.first("hotswap_list_models_request", model.provider, model=model),
         )
 
     def parse_model_list(
@@ -364,7 +363,9 @@ class PluginHost:
         self.load()
         return cast(
             "list[KnownModel] | None",
-            self._first("hotswap_parse_model_list", model.provider, model=model, response=response),
+            self._hooks.first(
+                "hotswap_parse_model_list", model.provider, model=model, response=response
+            ),
         )
 
     def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification:
@@ -372,7 +373,9 @@ class PluginHost:
         # The core's own implementation always answers, so the result is never None.
         return cast(
             "ErrorClassification",
-            self._first("hotswap_classify_error", model.provider, model=model, failure=failure),
+            self._hooks.first(
+                "hotswap_classify_error", model.provider, model=model, failure=failure
+            ),
         )
 
     # -- observation: every observer is told; one that raises is logged and ignored -----------
@@ -399,59 +402,11 @@ class PluginHost:
         """Whether any plugin implements the observation ``hook`` (so that an event costly to
         build, such as a stream's assembled completion, is built only for someone)."""
         self.load()
-        return bool(getattr(self._pm.hook, hook).get_hookimpls())
+        return bool(self._hooks.observers(hook))
 
     def _observe(self, hook: str, **kwargs: Any) -> None:
-        observers = self._observers.get(hook)
-        if observers is None:
-            self.load()
-            with self._lock:
-                observers = self._observers[hook] = getattr(self._pm.hook, hook).get_hookimpls()
-        for impl in observers:
-            try:
-                impl.function(*(kwargs[name] for name in impl.argnames))
-            except Exception:  # an observer's bug must not fail the call it watches
-                log.warning(
-                    "hotswap observer %r failed in %s", impl.plugin_name, hook, exc_info=True
-                )
-
-    def _forget_calls(self) -> None:
-        """Drop what :meth:`_first` and :meth:`_observe` compiled: the plugins changed."""
-        self._calls.clear()
-        self._observers.clear()
-
-    def _first(self, hook: str, provider: str, **kwargs: Any) -> Any:
-        """Call the first-result hook ``hook`` for a model of ``provider``: what pluggy's call
-        would return, for a fraction of its cost on the path every request takes."""
-        impls = self._calls.get((hook, provider))
-        if impls is None:
-            impls = self._compile(hook, provider)
-        if isinstance(impls, pluggy.HookCaller):
-            return impls(**kwargs)
-        for function, argnames in impls:
-            result = function(*[kwargs[name] for name in argnames])
-            if result is not None:
-                return result
-        return None
-
-    def _compile(self, hook: str, provider: str) -> _Calls:
-        """The implementations of ``hook`` to call for ``provider``'s models, in pluggy's order,
-        without those of other providers' :class:`~hotswap.provider_plugin.ProviderPlugin`
-        instances (which would only return None). Where a wrapper or a keyword-only argument
-        asks for pluggy's full machinery, pluggy's own subset caller instead."""
-        with self._lock:
-            bystanders = [
-                plugin
-                for plugin in self._pm.get_plugins()
-                if _answers_only_for_another(plugin, hook, provider)
-            ]
-            caller = self._pm.subset_hook_caller(hook, bystanders)
-            impls = caller.get_hookimpls()
-            compiled: _Calls = caller
-            if not any(i.hookwrapper or i.wrapper or i.kwargnames for i in impls):
-                compiled = tuple((i.function, i.argnames) for i in reversed(impls))
-            self._calls[(hook, provider)] = compiled
-            return compiled
+        self.load()
+        self._hooks.observe(hook, **kwargs)
 
     def _unhandled(self, hook: str, model: ModelConfig) -> PluginError:
         provider = self.provider(model.provider)
@@ -460,18 +415,6 @@ class PluginHost:
             f"plugin {plugin!r} registered provider {provider.name!r} but does not implement "
             f"{hook} for it"
         )
-
-
-def _answers_only_for_another(plugin: object, hook: str, provider: str) -> bool:
-    # Only the base class's own implementation is known to answer for its provider alone: a
-    # subclass that overrides or adds the hook method may answer for any model.
-    guarded = getattr(ProviderPlugin, hook, None)
-    return (
-        guarded is not None
-        and isinstance(plugin, ProviderPlugin)
-        and plugin.info.name != provider
-        and getattr(type(plugin), hook, None) is guarded
-    )
 
 
 def _installed_entry_points() -> list[metadata.EntryPoint]:

@@ -79,8 +79,7 @@ class StreamAssembler:
         self._text: list[str] = []
         self._thinking: dict[int, list[ThinkingDelta]] = {}
         self._calls: dict[int, list[ToolCallDelta]] = {}
-        self._usage: Usage | None = None  # the only update so far, or the merged counts
-        self._counts: dict[str, int] | None = None  # the merged counts, once a second arrives
+        self._usages: list[Usage] = []
         self._finish: Finish | None = None
 
     @property
@@ -101,15 +100,9 @@ class StreamAssembler:
         elif isinstance(event, ThinkingDelta):
             self._thinking.setdefault(event.block, []).append(event)
         elif isinstance(event, UsageUpdate):
-            # One update (a whole answer's, or most streams') is kept as it is. From a second
-            # on, counts are merged as plain values and made a Usage once, at the end: a
-            # stream may carry a usage update per chunk.
-            if self._usage is None:
-                self._usage = event.usage
-                return
-            if self._counts is None:
-                self._counts = _counts(self._usage)
-            self._counts.update(_counts(event.usage))
+            # Kept as they come and merged once, at the end: a stream may carry a usage update
+            # per chunk, and most answers carry one, which is then the answer's as it is.
+            self._usages.append(event.usage)
         elif isinstance(event, StreamReset):
             self._start_over()
         else:
@@ -150,9 +143,14 @@ class StreamAssembler:
         )
 
     def _total_usage(self) -> Usage:
-        if self._counts is not None:
-            return Usage(**self._counts)
-        return self._usage if self._usage is not None else _NO_USAGE
+        """The updates merged field by field: a count left out of a later update (one not set
+        on its ``Usage``) keeps its earlier value."""
+        if len(self._usages) == 1:
+            return self._usages[0]
+        counts: dict[str, int] = {}
+        for usage in self._usages:
+            counts.update((name, getattr(usage, name)) for name in usage.model_fields_set)
+        return Usage(**counts)
 
     def _tool_call(self, index: int, pieces: list[ToolCallDelta]) -> ToolCall:
         call_id = next((p.id for p in pieces if p.id), f"call_{index}")
@@ -174,14 +172,6 @@ class StreamAssembler:
                 )
             )
         return ToolCall(id=call_id, name=name, arguments=arguments, extra=extra)
-
-
-_NO_USAGE = Usage()  # frozen, so every completion without counts shares it
-
-
-def _counts(usage: Usage) -> dict[str, int]:
-    """The counts ``usage`` was given (a later update leaves the others as they were)."""
-    return {name: getattr(usage, name) for name in usage.model_fields_set}
 
 
 def _thinking_part(pieces: list[ThinkingDelta], provider: str) -> ThinkingPart:
