@@ -20,8 +20,7 @@ from typing import Any
 
 import aiohttp
 import httpx2
-import orjson
-from harness import Table, WireFormat, chain_for, ms, percentile, wire_request
+from harness import Table, WireFormat, chain_for, decode, ms, percentile, wire_request
 
 from hotswap.events import TextDelta
 from hotswap.transport import Transport
@@ -195,7 +194,7 @@ async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
             short.method, short.url, content=short.body, headers=short.headers
         )
         _check(response.status_code)
-        orjson.loads(response.content)
+        decode(response.content)
 
     async def stream() -> None:
         request = client.build_request(
@@ -225,7 +224,7 @@ async def _bare_aiohttp(url: str, fmt: WireFormat) -> Client:
             short.method, short.url, data=short.body, headers=short.headers
         ) as response:
             _check(response.status)
-            orjson.loads(await response.read())
+            decode(await response.read())
 
     async def stream() -> None:
         async with session.request(
@@ -260,9 +259,9 @@ def _plain_lines(buffer: bytes) -> bytes:
     *lines, rest = buffer.split(b"\n")
     for line in lines:
         if line.startswith(b"data:") and line != b"data: [DONE]":
-            orjson.loads(line[5:])
+            decode(line[5:])
         elif line[:1] == b"{":
-            orjson.loads(line)
+            decode(line)
     return rest
 
 

@@ -2,7 +2,7 @@
 ``chain.acomplete``) against the same HTTP requests sent bare, with ``client.request``, through
 the very httpx2 client the chain's transport made (so over the same connection pool), with the
 exact bytes the chain sends, and the JSON answer parsed (as any application must) with
-orjson, the fastest JSON reader and the one hotswap uses.
+msgspec, the fastest JSON reader and the one hotswap uses.
 
 The in-memory rows replace the network by httpx2's mock transport answering with the bytes the
 simulator answered: no sockets, no other process, so the difference is hotswap's own work
@@ -18,12 +18,12 @@ from typing import Any
 
 import aiohttp
 import httpx2
-import orjson
 from harness import (
     Table,
     Timing,
     ainterleaved,
     chain_for,
+    decode,
     in_memory,
     interleaved,
     paired_ratio,
@@ -121,7 +121,7 @@ def _sync_pair(
             response = client.request(method, target, content=body, headers=headers)
             if response.status_code != 200:
                 raise RuntimeError(f"bare request failed: {response.status_code}")
-            orjson.loads(response.content)
+            decode(response.content)
 
     def ours(n: int) -> None:
         for _ in range(n):
@@ -150,7 +150,7 @@ def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, 
                 async with session.request(method, target, data=body, headers=headers) as answer:
                     if answer.status != 200:
                         raise RuntimeError(f"bare request failed: {answer.status}")
-                    orjson.loads(await answer.read())
+                    decode(await answer.read())
 
         async def ours(n: int) -> None:
             for _ in range(n):
@@ -190,7 +190,7 @@ def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
                 response = await client.request(method, target, content=body, headers=headers)
                 if response.status_code != 200:
                     raise RuntimeError(f"bare request failed: {response.status_code}")
-                orjson.loads(response.content)
+                decode(response.content)
 
         async def ours(n: int) -> None:
             for _ in range(n):

@@ -122,7 +122,7 @@ def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
         )
     decoding = data.get("Stream decoding without the network", {})
     for stage, measure in (
-        ("to events", "stream bytes to events against the plain parse (orjson)"),
+        ("to events", "stream bytes to events against the plain parse (msgspec)"),
         ("to events, plain parse with json", "the same, against a plain parse with json"),
     ):
         ratios = [

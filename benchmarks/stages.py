@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-from harness import Table, in_memory, us
+from harness import Table, decode, in_memory, us
 
 from hotswap.transport import _described
 
@@ -63,7 +62,7 @@ def _stages(url: str, fmt: Any, repeat: int) -> dict[str, float]:
 
         def bare() -> None:
             sent = client.request(ours.method, ours.url, content=ours.body, headers=ours.headers)
-            orjson.loads(sent.content)
+            decode(sent.content)
 
         def records() -> None:
             fresh = chain._plan(request)
@@ -85,7 +84,7 @@ def _stages(url: str, fmt: Any, repeat: int) -> dict[str, float]:
         figures = {name: _best(step, repeat) for name, step in timed.items()}
         # What the bare client does is subtracted from the rows that do it too: sending the
         # request (from the transport's) and decoding the JSON answer (from the parse's).
-        decoding = _best(lambda: orjson.loads(content), repeat)
+        decoding = _best(lambda: decode(content), repeat)
         bare_time = _best(bare, repeat)
         figures[send] -= bare_time - decoding
         figures[parse] -= decoding

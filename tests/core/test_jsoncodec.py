@@ -1,4 +1,4 @@
-"""hotswap reads and writes wire JSON with orjson, and gives the standard library's answer
+"""hotswap reads and writes wire JSON with msgspec, and gives the standard library's answer
 wherever the two would differ."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ READ_THE_SAME = [
     "[1, -2, 3.5, 1e-7, true, false, null]",
     '  {"padded": 1}\n',
     '{"same": 1, "same": 2}',
-    # A tool argument beyond 64 bits: orjson would read a float and lose the digits.
+    # A tool argument beyond 64 bits: read as a float, it would lose its last digits.
     '{"input": {"n": 12345678901234567890123, "neg": -98765432109876543210}}',
     '{"id": "call_12345678901234567890123456", "n": 1}',
     # What only the standard library accepts.
     '{"temperature": NaN, "top": Infinity}',
+    '{"beyond_a_float": 1e400, "below": -1e400}',
     '"\\ud83d"',
 ]
 
