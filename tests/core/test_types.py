@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+
+import msgspec
 import pydantic
 import pytest
 
@@ -10,6 +13,7 @@ from hotswap import (
     CompletionOptions,
     CompletionRequest,
     ErrorKind,
+    Finish,
     FinishReason,
     ImagePart,
     Message,
@@ -17,8 +21,13 @@ from hotswap import (
     ProviderError,
     ProviderInfo,
     ServerError,
+    TextDelta,
     TextPart,
+    ThinkingDelta,
     ToolCall,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
 )
 from hotswap.errors import ErrorClassification
 from hotswap.providers import KnownModel
@@ -190,3 +199,34 @@ def test_known_models_are_found_by_id_or_alias_even_in_a_copy():
 def test_an_invalid_provider_declaration_is_refused(fields, problem):
     with pytest.raises(pydantic.ValidationError, match=problem):
         ProviderInfo(**fields)
+
+
+def test_stream_events_are_values_that_cannot_change():
+    delta = ThinkingDelta("weighing", block=1)
+
+    assert delta == ThinkingDelta(text="weighing", block=1)
+    assert delta != ThinkingDelta("weighing", block=2)
+    assert TextDelta("x") != ThinkingDelta("x")  # same fields, another kind of event
+    assert repr(delta) == ("ThinkingDelta(text='weighing', signature=None, redacted=None, block=1)")
+    with pytest.raises(AttributeError):
+        delta.text = "changed"  # type: ignore[misc]
+    assert msgspec.structs.replace(delta, block=2) == ThinkingDelta("weighing", block=2)
+    assert pickle.loads(pickle.dumps(delta)) == delta  # noqa: S301 (bytes made just above)
+    assert hash(TextDelta("x")) == hash(TextDelta("x"))
+
+
+def test_stream_events_match_by_field_and_by_position():
+    def described(event: object) -> str:
+        match event:
+            case TextDelta(text):
+                return f"text {text}"
+            case ToolCallDelta(index=index, name=name):
+                return f"call {index} {name}"
+            case Finish(reason=reason):
+                return f"finish {reason}"
+        return "other"
+
+    assert described(TextDelta("Oslo")) == "text Oslo"
+    assert described(ToolCallDelta(0, name="lookup")) == "call 0 lookup"
+    assert described(Finish(FinishReason.STOP)) == "finish stop"
+    assert described(UsageUpdate(Usage(input_tokens=1))) == "other"

@@ -1,8 +1,12 @@
 """Stream events: what a streaming completion yields, in order, as the provider sends it.
 
-Events are slotted dataclasses rather than pydantic models: one is made per chunk of every
-stream, they are produced by plugins rather than validated from user input, and building a
-dataclass costs about half what a model does (measured: 0.4 µs against 0.8 µs).
+Events are frozen msgspec structs rather than pydantic models or dataclasses: one is made per
+chunk of every stream, they are produced by plugins rather than validated from user input, and
+a struct is built in C (a ``TextDelta``: 0.04 µs, against 0.21 for a frozen dataclass and 0.8 for
+a model). They compare, print, pickle and ``match`` as dataclasses do, and cannot be changed;
+``msgspec.structs.replace`` copies one with fields changed. Those holding only text, numbers
+and enums are left untracked by the garbage collector (``gc=False``): they cannot be part of a
+reference cycle, and untracked they build faster still.
 
 A stream yields any number of :class:`TextDelta`, :class:`ThinkingDelta`,
 :class:`ToolCallDelta` and :class:`UsageUpdate` events and ends with exactly one
@@ -15,8 +19,9 @@ receive it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from hotswap.completion import FinishReason, Usage
 
@@ -32,15 +37,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class TextDelta:
+class TextDelta(Struct, frozen=True, gc=False):
     """More answer text."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class ThinkingDelta:
+class ThinkingDelta(Struct, frozen=True, gc=False):
     """More reasoning text, or the signature / redacted data that closes a reasoning block.
 
     :param block: which reasoning block of the answer this belongs to (0 for the first).
@@ -52,8 +55,7 @@ class ThinkingDelta:
     block: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCallDelta:
+class ToolCallDelta(Struct, frozen=True):
     """A piece of a tool call. Pieces with the same ``index`` form one call: ``id`` and
     ``name`` arrive at least once, ``arguments`` are JSON text fragments to concatenate.
 
@@ -67,16 +69,14 @@ class ToolCallDelta:
     extra: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UsageUpdate:
+class UsageUpdate(Struct, frozen=True):
     """Token counts so far. Later updates replace earlier ones field by field: a count the
     provider left out of a later update (one not set on its ``Usage``) keeps its earlier value."""
 
     usage: Usage
 
 
-@dataclass(frozen=True, slots=True)
-class Finish:
+class Finish(Struct, frozen=True, gc=False):
     """The provider signalled the end of its answer, and why."""
 
     reason: FinishReason
@@ -84,8 +84,7 @@ class Finish:
     model_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StreamReset:
+class StreamReset(Struct, frozen=True, gc=False):
     """Discard what this stream has shown so far: the model giving it failed part-way, and the
     next model answers the original request from the start (``stream_recovery = "restart"``).
 
@@ -97,8 +96,7 @@ class StreamReset:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class StreamFailure:
+class StreamFailure(Struct, frozen=True):
     """The provider reported an error inside a stream (plugin → core only).
 
     :param payload: the provider's decoded error object, classified by ``hotswap_classify_error``.
