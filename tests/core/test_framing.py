@@ -180,3 +180,42 @@ def test_sse_decodes_any_stream_as_the_rules_do_however_it_is_split(seed):
     size = generator.choice([1, 2, 3, 5, 8, 13, 64, len(body)])
 
     assert feed_in_pieces(SSEDecoder(), body, size) == reference_sse(body)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sse_decodes_each_event_read_whole_as_the_rules_do(seed):
+    # Providers write one event at a time, so most reads hold exactly one: the decoder
+    # reads the common shapes of such a read on their own, and must agree with the rules on
+    # every read that merely resembles them.
+    generator = random.Random(seed)
+    line_end = generator.choice([b"\n", b"\r\n", b"\r", None])
+    lines = [*SSE_LINES[:-2], b"data: a\rb", b"event: x\r", b"data: \r", b""]
+    reads = []
+    for _ in range(generator.randrange(1, 20)):
+        event = b""
+        for _ in range(generator.choice([1, 1, 2, 2, 3])):
+            event += generator.choice(lines) + (line_end or generator.choice([b"\n", b"\r\n"]))
+        reads.append(event + (line_end or generator.choice([b"\n", b"\r\n"])))
+    decoder = SSEDecoder()
+
+    frames = [frame for read in reads for frame in decoder.feed(read)] + decoder.flush()
+
+    assert frames == reference_sse(b"".join(reads))
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        b"data: x\n\r\n",
+        b"data: x\r\n\n",
+        b"data: x\r\r\n",
+        b"event: e\r\ndata: x\n\n",
+        b"event: e\ndata: x\r\n\n",
+        b"data: x\n\n\n",
+        b"data: x\ndata: y\n\n",
+    ],
+)
+def test_a_read_with_mixed_line_ends_is_decoded_as_the_rules_do(read):
+    decoder = SSEDecoder()
+
+    assert decoder.feed(read) + decoder.flush() == reference_sse(read)
