@@ -9,7 +9,7 @@ whatever came back (a response, a stream's bytes, a transport exception describe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hotswap import jsoncodec
 from hotswap.auth import AuthType
@@ -186,8 +186,27 @@ class StreamState:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """The events the frames completed by ``chunk`` carry, up to an error the provider
         reported inside the stream; pass them on, then call :meth:`raise_failure`."""
-        frames = self._feed(chunk)
-        return self._events(frames) if frames else []
+        # Every chunk of every stream comes through here: one function, the frames' events
+        # gathered list by list and searched for a failure once, since a chunk holds one
+        # frame, one event, nearly always.
+        events: list[Any] = []
+        translate = self._translate
+        try:
+            for frame in self._feed(chunk):
+                events += translate(frame)
+        except _UNREADABLE as exc:
+            unreadable: Exception | None = exc
+        else:
+            unreadable = None
+        for event in events:
+            if isinstance(event, StreamFailure):
+                # What came after it, from later frames of the chunk, goes with it.
+                del events[events.index(event) :]
+                self._stop(self._exchange.error(event))
+                return events
+        if unreadable is not None:
+            self._stop(self._exchange.unreadable(unreadable))
+        return events
 
     def raise_failure(self) -> None:
         """Raise the classified in-stream error, if one arrived (after the events before it
@@ -198,7 +217,10 @@ class StreamState:
     def end(self) -> list[StreamEvent]:
         """The last events at end of body; raises a ``connection`` error if the provider never
         signalled completion."""
-        events = self._events(self._decoder.flush())
+        if self._failure is None:
+            # The decoder's last frames are translated as any chunk's are.
+            self._feed = self._flush
+        events = self.feed(b"")
         if self._failure is not None:
             return events
         if not self._translator.finished:
@@ -216,21 +238,18 @@ class StreamState:
             events.extend(event for event in close() if not isinstance(event, StreamFailure))
         return events
 
-    def _events(self, frames: list[Frame]) -> list[StreamEvent]:
-        events: list[StreamEvent] = []
-        if self._failure is not None:
-            return events
-        translate = self._translate
-        try:
-            for frame in frames:
-                for event in translate(frame):
-                    if isinstance(event, StreamFailure):
-                        self._failure = self._exchange.error(event)
-                        return events
-                    events.append(event)
-        except _UNREADABLE as exc:
-            self._failure = self._exchange.unreadable(exc)
-        return events
+    def _flush(self, chunk: bytes) -> list[Frame]:
+        return self._decoder.flush()
+
+    def _stop(self, failure: ProviderError) -> None:
+        """Keep ``failure`` for :meth:`raise_failure`; what the stream sends after an error is
+        not read."""
+        self._failure = failure
+        self._feed = _no_frames
+
+
+def _no_frames(chunk: bytes) -> list[Frame]:
+    return []
 
 
 def _with_model_defaults(
