@@ -79,8 +79,9 @@ def parse_generate(body: Any, model_id: str, model: str = "") -> Completion | No
 
 def blocked(payload: Any) -> bool:
     """Whether a response body says Gemini blocked the prompt."""
-    feedback = payload.get("promptFeedback") if isinstance(payload, Mapping) else None
-    return isinstance(feedback, Mapping) and bool(feedback.get("blockReason"))
+    # dict, not Mapping: decoded JSON, and an ABC's isinstance costs several times as much.
+    feedback = payload.get("promptFeedback") if isinstance(payload, dict) else None
+    return isinstance(feedback, dict) and bool(feedback.get("blockReason"))
 
 
 class GenerateStream:
@@ -109,7 +110,13 @@ class GenerateStream:
         candidates = data.get("candidates") or [{}]
         candidate = candidates[0]
         for part in (candidate.get("content") or {}).get("parts") or ():
-            events.extend(self._part(part))
+            text = part.get("text")
+            if len(part) == 1 and type(text) is str:  # text alone, as most parts are
+                self._thinking = False
+                if text:
+                    events.append(TextDelta(text))
+            else:
+                events.extend(self._part(part))
         raw = candidate.get("finishReason")
         if raw in MODEL_ERRORS:
             return [*events, StreamFailure(data)]

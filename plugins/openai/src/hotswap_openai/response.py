@@ -115,7 +115,10 @@ class ChatStream:
         self._refused = False
         self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
         self._last_index = -1
-        self._usage_paths = tuple(tuple(path.split(".")) for path in quirks.usage_fields)
+        # Each dotted name as its first key and the keys under it.
+        self._usage_paths = [
+            (first, tuple(rest)) for first, *rest in (p.split(".") for p in quirks.usage_fields)
+        ]
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
         try:
@@ -136,60 +139,59 @@ class ChatStream:
     def translate_chunk(self, chunk: dict[str, Any]) -> list[StreamEvent | StreamFailure]:
         """The events one decoded chunk carries."""
         choices = chunk.get("choices") or ()
+        choice = choices[0] if choices else {}
         # A chunk of text, the most common by far, cannot be a failure: the full check only
         # runs for a chunk that has an error field, several choices or a finish reason.
-        suspect = "error" in chunk or "x_groq" in chunk or len(choices) != 1
-        if (suspect or choices[0].get("finish_reason")) and failed(chunk):
+        raw = choice.get("finish_reason")
+        if (raw or len(choices) != 1 or "error" in chunk or "x_groq" in chunk) and failed(chunk):
             return [StreamFailure(chunk)]
-        self._model_id = chunk.get("model") or self._model_id
+        model_id = chunk.get("model")
+        if model_id:
+            self._model_id = model_id
         events: list[StreamEvent | StreamFailure] = []
-        if choices:
-            choice = choices[0]
-            self._delta(choice.get("delta") or {}, events)
-            raw = choice.get("finish_reason")
-            if raw:
-                reason = FINISH_REASONS.get(raw, FinishReason.OTHER)
-                if self._refused:
-                    reason, raw = FinishReason.CONTENT_FILTER, "refusal"
-                self._finish = Finish(reason, raw, self._model_id)
-                self.finished = True
-        reported = self._usage(chunk)
-        if reported is not None:
-            events.append(UsageUpdate(usage(reported)))
-            if self._finish is not None:
-                events.extend(self.close())
-        return events
-
-    def _usage(self, chunk: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        for first, *rest in self._usage_paths:
+        delta = choice.get("delta")
+        if delta:
+            content = delta.get("content")
+            if len(delta) == 1 and type(content) is str:  # text alone, as most chunks carry
+                if content:
+                    events.append(TextDelta(content))
+            else:
+                self._delta(delta, events)
+        if raw:
+            reason = FINISH_REASONS.get(raw, FinishReason.OTHER)
+            if self._refused:
+                reason, raw = FinishReason.CONTENT_FILTER, "refusal"
+            self._finish = Finish(reason, raw, self._model_id)
+            self.finished = True
+        for first, rest in self._usage_paths:
             value = chunk.get(first)
             if value is None:  # absent or null, as on most chunks
                 continue
             for name in rest:
                 value = value.get(name) if isinstance(value, dict) else None
             if isinstance(value, dict):
-                return value
-        return None
+                events.append(UsageUpdate(usage(value)))
+                if self._finish is not None:
+                    events.extend(self.close())
+                break
+        return events
 
     def _delta(self, delta: Mapping[str, Any], events: list[StreamEvent | StreamFailure]) -> None:
-        if "reasoning" in delta or "reasoning_content" in delta:
-            reasoning = delta.get("reasoning") or delta.get("reasoning_content")
-            if isinstance(reasoning, str) and reasoning:
-                events.append(ThinkingDelta(reasoning))
+        reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+        if isinstance(reasoning, str) and reasoning:
+            events.append(ThinkingDelta(reasoning))
         content = delta.get("content")
         if isinstance(content, str):
             if content:
                 events.append(TextDelta(content))
         elif isinstance(content, list):
             events.extend(_chunks(content))
-        if "refusal" in delta:
-            refusal = delta["refusal"]
-            if isinstance(refusal, str) and refusal:
-                self._refused = True
-                events.append(TextDelta(refusal))
-        if "tool_calls" in delta:
-            for position, call in enumerate(delta["tool_calls"] or ()):
-                events.append(self._tool_call(position, call))
+        refusal = delta.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            self._refused = True
+            events.append(TextDelta(refusal))
+        for position, call in enumerate(delta.get("tool_calls") or ()):
+            events.append(self._tool_call(position, call))
 
     def _tool_call(self, position: int, call: Mapping[str, Any]) -> ToolCallDelta:
         function = call.get("function") or {}
