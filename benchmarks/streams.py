@@ -239,7 +239,8 @@ def _events(exchange: Any, chunks: list[bytes]) -> Iterable[Any]:
     state = exchange.open_stream()
     for chunk in chunks:
         yield from state.feed(chunk)
-        state.raise_failure()
+        if state.failure is not None:
+            raise state.failure
     yield from state.end()
 
 

@@ -102,6 +102,16 @@ def test_ndjson_lines_are_the_same_whatever_the_read_size(size):
     assert all(f.event is None for f in frames)
 
 
+def test_ndjson_reads_of_one_line_each_and_reads_that_cut_lines_agree():
+    reads = [b'{"a":1}\n', b"  \n", b'{"b":2}\r\n', b'{"c":', b'3}\n{"d":4}\n{"e"', b":5}\n"]
+    decoder = NDJSONDecoder()
+
+    frames = [frame for read in reads for frame in decoder.feed(read)]
+
+    assert [f.data for f in frames] == ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}', '{"e":5}']
+    assert decoder.flush() == []
+
+
 def test_ndjson_delivers_a_last_line_without_newline_at_the_end():
     decoder = NDJSONDecoder()
 

@@ -195,12 +195,11 @@ def test_what_a_stream_sends_after_its_error_is_not_read(host):
     events = state.feed(sse('{"text": "he"}', error, '{"text": "llo"}', "{not json"))
 
     assert events == [TextDelta("he")]
-    with pytest.raises(ServerError, match="Overloaded"):
-        state.raise_failure()
+    assert isinstance(state.failure, ServerError)
+    assert "Overloaded" in str(state.failure)
     assert state.feed(sse('{"text": "more"}', '{"done": true}')) == []
     assert state.end() == []
-    with pytest.raises(ServerError, match="Overloaded"):
-        state.raise_failure()
+    assert "Overloaded" in str(state.failure)
 
 
 def test_a_malformed_frame_keeps_the_events_before_it_and_stops_the_stream(host):
@@ -209,8 +208,8 @@ def test_a_malformed_frame_keeps_the_events_before_it_and_stops_the_stream(host)
     events = state.feed(sse('{"text": "a"}', "{not json", '{"text": "b"}'))
 
     assert events == [TextDelta("a")]
-    with pytest.raises(ServerError, match="could not be read"):
-        state.raise_failure()
+    assert isinstance(state.failure, ServerError)
+    assert "could not be read" in str(state.failure)
     assert state.feed(sse('{"done": true}')) == []
 
 

@@ -170,22 +170,28 @@ class Exchange:
 
 class StreamState:
     """Decodes one streamed body: feed it bytes, get events; :meth:`end` checks the provider
-    signalled completion, since a stream that just stops is a ``connection`` error."""
+    signalled completion, since a stream that just stops is a ``connection`` error.
 
-    __slots__ = ("_decoder", "_exchange", "_failure", "_feed", "_translate", "_translator")
+    :ivar failure: the classified error the provider reported inside the stream, once one
+        arrived: raise it after handing out the events before it, so a caller sees all the
+        content that preceded it. An attribute rather than a method, as it is looked at after
+        every chunk.
+    """
+
+    __slots__ = ("_decoder", "_exchange", "_feed", "_translate", "_translator", "failure")
 
     def __init__(self, exchange: Exchange, translator: StreamTranslator) -> None:
         self._exchange = exchange
         self._translator = translator
         self._decoder: FrameDecoder = frame_decoder(translator.framing)
-        self._failure: ProviderError | None = None
+        self.failure: ProviderError | None = None
         # Bound once: these run for every chunk of every stream.
         self._feed = self._decoder.feed
         self._translate = translator.translate
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """The events the frames completed by ``chunk`` carry, up to an error the provider
-        reported inside the stream; pass them on, then call :meth:`raise_failure`."""
+        reported inside the stream; pass them on, then raise :attr:`failure` if it is set."""
         # Every chunk of every stream comes through here: one function, the frames' events
         # gathered list by list and searched for a failure once, since a chunk holds one
         # frame, one event, nearly always.
@@ -208,20 +214,14 @@ class StreamState:
             self._stop(self._exchange.unreadable(unreadable))
         return events
 
-    def raise_failure(self) -> None:
-        """Raise the classified in-stream error, if one arrived (after the events before it
-        were handed out, so a caller sees all the content that preceded it)."""
-        if self._failure is not None:
-            raise self._failure
-
     def end(self) -> list[StreamEvent]:
         """The last events at end of body; raises a ``connection`` error if the provider never
         signalled completion."""
-        if self._failure is None:
+        if self.failure is None:
             # The decoder's last frames are translated as any chunk's are.
             self._feed = self._flush
         events = self.feed(b"")
-        if self._failure is not None:
+        if self.failure is not None:
             return events
         if not self._translator.finished:
             raise self._exchange.error(
@@ -242,9 +242,9 @@ class StreamState:
         return self._decoder.flush()
 
     def _stop(self, failure: ProviderError) -> None:
-        """Keep ``failure`` for :meth:`raise_failure`; what the stream sends after an error is
-        not read."""
-        self._failure = failure
+        """Keep ``failure`` for the caller to raise; what the stream sends after an error is not
+        read."""
+        self.failure = failure
         self._feed = _no_frames
 
 

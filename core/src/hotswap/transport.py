@@ -210,13 +210,15 @@ class Transport:
                         if events:
                             yield from events
                             timer.heard(time.monotonic())
-                        state.raise_failure()
+                        if state.failure is not None:
+                            raise state.failure
                         if timer.check(time.monotonic()):
                             raise timed_out(exchange, timer)
                 except httpx2.TransportError as exc:
                     raise guarded_failure(exchange, timer, transport_failure(exc)) from None
                 yield from state.end()
-                state.raise_failure()
+                if state.failure is not None:
+                    raise state.failure
             finally:
                 response.close()
         finally:
@@ -375,14 +377,16 @@ class Transport:
                             for event in events:
                                 yield event
                             timer.heard(loop.time())
-                        state.raise_failure()
+                        if state.failure is not None:
+                            raise state.failure
                         if timer.check(loop.time()):
                             raise timed_out(exchange, timer)
                 except errors as exc:
                     raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
                 for event in state.end():
                     yield event
-                state.raise_failure()
+                if state.failure is not None:
+                    raise state.failure
             finally:
                 await answer.aclose()
         except asyncio.CancelledError:

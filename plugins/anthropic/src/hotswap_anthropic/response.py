@@ -90,7 +90,10 @@ class MessageStream:
         data = frame.json()
         kind = data["type"]
         if kind == "content_block_delta":
-            return self._delta(data["index"], data["delta"])
+            delta = data["delta"]
+            if delta["type"] == "text_delta":  # nearly every event of a stream
+                return (TextDelta(delta["text"]),)
+            return self._delta(data["index"], delta)
         if kind == "content_block_start":
             return self.start(data["index"], data["content_block"])
         if kind == "message_start":

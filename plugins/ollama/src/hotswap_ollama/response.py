@@ -60,18 +60,26 @@ class ChatStream:
         self._calls = 0
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
-        return self.read(frame.json())
+        data = frame.json()
+        message = data.get("message")
+        # A line of text alone, as nearly every line is, read here rather than through read().
+        if message and data.get("done") is False and "error" not in data:
+            content = message.get("content")
+            if content and len(message) == 2 and "role" in message:
+                return (TextDelta(content),)
+        return self.read(data)
 
     def read(self, data: Any) -> list[StreamEvent | StreamFailure]:
         """The events one decoded line (or a whole answer) carries."""
         if "error" in data:
             return [StreamFailure(data)]
-        events: list[StreamEvent | StreamFailure] = []
         message = data.get("message") or {}
+        content = message.get("content")
+        events: list[StreamEvent | StreamFailure] = []
         if message.get("thinking"):
             events.append(ThinkingDelta(message["thinking"]))
-        if message.get("content"):
-            events.append(TextDelta(message["content"]))
+        if content:
+            events.append(TextDelta(content))
         for call in message.get("tool_calls") or ():
             function = call["function"]
             events.append(
