@@ -78,14 +78,38 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[Frame]:
         """Decode ``chunk``; return the events it completed."""
-        if self._buffer:
-            buffer = self._buffer + chunk
-        else:
-            # The usual read: one whole event, sent by the provider in one write.
-            whole = _whole_event(chunk)
-            if whole is not None:
-                return whole
-            buffer = chunk
+        if not self._buffer:
+            # The usual read: exactly one event, written by the provider at once, as a data
+            # line or an event line and a data line, with LF or CRLF line ends. One single-byte
+            # split and a few comparisons read it, for half what the general reader costs;
+            # anything else falls through to that.
+            lines = chunk.split(b"\n")
+            count = len(lines)
+            if count == 3:  # data, blank line, nothing after it
+                line, blank, rest = lines
+                if not rest and line[:6] == b"data: ":
+                    if not blank:
+                        if 13 not in line:
+                            return [Frame(None, line[6:])]
+                    elif blank == b"\r" and line[-1] == 13:
+                        data = line[6:-1]
+                        if 13 not in data:
+                            return [Frame(None, data)]
+            elif count == 4:  # event, data, blank line, nothing after it
+                field, line, blank, rest = lines
+                if not blank and not rest and line[:6] == b"data: " and 13 not in line:
+                    name = _EVENT_NAMES.get(field)
+                    if name is None and field[:7] == b"event: " and 13 not in field:
+                        if len(_EVENT_NAMES) >= _EVENT_NAMES_KEPT:
+                            _EVENT_NAMES.clear()
+                        name = _EVENT_NAMES[field] = field[7:].decode("utf-8")
+                    if name is not None:
+                        return [Frame(name, line[6:])]
+        return self._read(chunk)
+
+    def _read(self, chunk: bytes) -> list[Frame]:
+        """The general reader: any read, whole events cut at their blank line."""
+        buffer = self._buffer + chunk if self._buffer else chunk
         held = b""
         # Bytes are searched for the int 13 or 10, not for b"\r" or b"\n": a one-byte needle
         # as an int is a plain memchr, six times faster on a frame-sized chunk.
@@ -131,39 +155,6 @@ class SSEDecoder:
         self._buffer = b""
         frame = _frame(rest.split(b"\n")[:-1])
         return [frame] if frame is not None else []
-
-
-def _whole_event(chunk: bytes) -> list[Frame] | None:
-    """The frame of ``chunk`` if it is exactly one event of the shapes providers send, a
-    ``data:`` line or an ``event:`` line and a ``data:`` line, with LF or CRLF line ends;
-    None for anything else, left to the general reader. A single-byte split and a few
-    comparisons: half the cost of finding the blank line and taking the event apart."""
-    lines = chunk.split(b"\n")
-    count = len(lines)
-    if count == 3:  # data, blank line, nothing after it
-        line, blank, rest = lines
-        if rest or line[:6] != b"data: ":
-            return None
-        if not blank:
-            data = line[6:]
-        elif blank == b"\r" and line[-1] == 13:
-            data = line[6:-1]
-        else:
-            return None
-        return None if 13 in data else [Frame(None, data)]
-    if count == 4:  # event, data, blank line, nothing after it
-        field, line, blank, rest = lines
-        if blank or rest or line[:6] != b"data: " or 13 in line:
-            return None
-        name = _EVENT_NAMES.get(field)
-        if name is None:
-            if field[:7] != b"event: " or 13 in field:
-                return None
-            if len(_EVENT_NAMES) >= _EVENT_NAMES_KEPT:
-                _EVENT_NAMES.clear()
-            name = _EVENT_NAMES[field] = field[7:].decode("utf-8")
-        return [Frame(name, line[6:])]
-    return None
 
 
 # Event lines as read (``event: content_block_delta``), with their names: a stream repeats a
