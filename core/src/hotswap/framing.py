@@ -98,11 +98,7 @@ class SSEDecoder:
             elif count == 4:  # event, data, blank line, nothing after it
                 field, line, blank, rest = lines
                 if not blank and not rest and line[:6] == b"data: " and 13 not in line:
-                    name = _EVENT_NAMES.get(field)
-                    if name is None and field[:7] == b"event: " and 13 not in field:
-                        if len(_EVENT_NAMES) >= _EVENT_NAMES_KEPT:
-                            _EVENT_NAMES.clear()
-                        name = _EVENT_NAMES[field] = field[7:].decode("utf-8")
+                    name = _EVENT_NAMES.get(field) or _event_name(field)
                     if name is not None:
                         return [Frame(name, line[6:])]
         return self._read(chunk)
@@ -124,7 +120,7 @@ class SSEDecoder:
         if end < 0:
             self._buffer = buffer + held
             return []
-        if end == len(buffer) - 2:  # one whole event: the usual read
+        if end == len(buffer) - 2:  # one whole event, completed by this read
             events = [buffer[:end]]
             self._buffer = held
         else:
@@ -139,9 +135,9 @@ class SSEDecoder:
                     frames.append(Frame(None, event[6:]))
                     continue
             elif event[:7] == b"event: ":
-                name, _, data = event.partition(b"\n")
+                field, _, data = event.partition(b"\n")
                 if data[:6] == b"data: " and 10 not in data:
-                    frames.append(Frame(name[7:].decode("utf-8"), data[6:]))
+                    frames.append(Frame(_event_name(field), data[6:]))
                     continue
             frame = _frame(event.split(b"\n"))
             if frame is not None:
@@ -161,6 +157,17 @@ class SSEDecoder:
 # handful, and looking one up costs a quarter of checking, cutting and decoding it.
 _EVENT_NAMES: dict[bytes, str] = {}
 _EVENT_NAMES_KEPT = 64
+
+
+def _event_name(field: bytes) -> str | None:
+    """The name an ``event: NAME`` line gives, kept for the lines that repeat it; None for a
+    line of another shape."""
+    name = _EVENT_NAMES.get(field)
+    if name is None and field[:7] == b"event: " and 13 not in field:
+        if len(_EVENT_NAMES) >= _EVENT_NAMES_KEPT:
+            _EVENT_NAMES.clear()
+        name = _EVENT_NAMES[field] = field[7:].decode("utf-8")
+    return name
 
 
 def _frame(lines: list[bytes]) -> Frame | None:

@@ -25,6 +25,7 @@ same translation and the core's assembler, so the two cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -115,10 +116,7 @@ class ChatStream:
         self._refused = False
         self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
         self._last_index = -1
-        # Each dotted name as its first key and the keys under it.
-        self._usage_paths = [
-            (first, tuple(rest)) for first, *rest in (p.split(".") for p in quirks.usage_fields)
-        ]
+        self._usage_paths = _usage_paths(quirks.usage_fields)
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
         try:
@@ -212,6 +210,13 @@ class ChatStream:
         return ToolCallDelta(
             index, id=call_id, name=function.get("name") or None, arguments=arguments
         )
+
+
+@functools.cache
+def _usage_paths(fields: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each dotted name as its first key and the keys under it: worked out once per provider,
+    not for every answer."""
+    return tuple((first, tuple(rest)) for first, *rest in (f.split(".") for f in fields))
 
 
 def _chunks(content: list[Any]) -> list[StreamEvent]:
