@@ -8,6 +8,7 @@ import pytest
 
 import hotswap
 from hotswap import (
+    Completion,
     CompletionRequest,
     ErrorClassification,
     ErrorKind,
@@ -18,7 +19,7 @@ from hotswap import (
     ProviderInfo,
 )
 from hotswap.config import ModelConfig
-from hotswap.provider_plugin import ProviderPlugin
+from hotswap.provider_plugin import TRANSLATIONS, ProviderPlugin
 
 REQUEST = CompletionRequest(messages=(Message.user("hi"),))
 FAILURE = HttpResponse(418, {}, b"teapot")
@@ -126,3 +127,85 @@ def test_trylast_runs_after_the_provider_and_tryfirst_before(host):
     host.register(First(), name="first")
     assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/first"
     assert host.build_request(model("beta"), REQUEST, stream=False).path == "/beta"
+
+
+def test_an_implementation_taking_some_arguments_in_another_order_gets_the_right_ones(host):
+    seen = []
+
+    class Partial:
+        @hotswap.hookimpl(tryfirst=True)
+        def hotswap_build_request(self, stream, model):
+            seen.append((stream, model.provider))
+
+    host.register(Partial(), name="partial")
+
+    assert host.build_request(model("alpha"), REQUEST, stream=True).path == "/alpha"
+    assert seen == [(True, "alpha")]
+
+
+def test_a_subclass_that_overrides_a_hook_is_called_through_it(host, calls):
+    class Narrow(ProviderPlugin):
+        """Keeps the base class's translation method but answers its hook itself."""
+
+        info = ProviderInfo(name="narrow", base_url="https://n.test", auth={"none": {}})
+
+        def build_request(self, model, request, stream):
+            return HttpRequest("POST", "/translation", json={}, stream=stream)
+
+        @hotswap.hookimpl
+        def hotswap_build_request(self, model, request, stream):
+            return HttpRequest("POST", "/hook", json={}, stream=stream)
+
+    host.register(Narrow(), name="narrow")
+
+    assert host.build_request(model("narrow"), REQUEST, stream=False).path == "/hook"
+    assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/hook"
+
+
+def test_a_translation_that_finds_nothing_lets_the_next_implementation_answer(host):
+    class Quiet(ProviderPlugin):
+        info = ProviderInfo(name="quiet", base_url="https://q.test", auth={"none": {}})
+
+        def parse_response(self, model, response):
+            return None
+
+    class Fallback:
+        @hotswap.hookimpl(trylast=True)
+        def hotswap_parse_response(self, model, response):
+            return Completion(text=f"fallback for {model.provider}")
+
+    host.register(Quiet(), name="quiet")
+    assert host.parse_response(model("quiet"), FAILURE) is None
+
+    host.register(Fallback(), name="fallback")
+    assert host.parse_response(model("quiet"), FAILURE).text == "fallback for quiet"
+
+
+def test_observers_hear_the_arguments_they_take(host):
+    heard = []
+
+    class Observer:
+        @hotswap.hookimpl
+        def hotswap_breaker_opened(self, cooldown_s, model):
+            heard.append((cooldown_s, model.provider))
+
+        @hotswap.hookimpl
+        def hotswap_attempt_started(self, model, stream):
+            heard.append((model.provider, stream))
+
+    host.add_observer(Observer())
+    host.breaker_opened(model("beta"), ErrorKind.RATE_LIMITED, 60.0)
+    host.attempt_started(model("alpha"), stream=True)
+
+    assert heard == [(60.0, "beta"), ("alpha", True)]
+    assert host.observes("hotswap_attempt_started")
+    assert not host.observes("hotswap_failover")
+
+
+def test_each_translation_method_takes_its_hooks_arguments():
+    import inspect
+
+    for hook, method in TRANSLATIONS.items():
+        hook_params = list(inspect.signature(getattr(ProviderPlugin, hook)).parameters)
+        method_params = list(inspect.signature(getattr(ProviderPlugin, method)).parameters)
+        assert hook_params == method_params, hook

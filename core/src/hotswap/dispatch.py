@@ -1,9 +1,10 @@
 """Calling hooks on the path every request takes, for a fraction of pluggy's cost.
 
 pluggy's hook call walks every implementation, wrapper machinery included, on every call. A
-request calls five first-result hooks and a few observation hooks, so :class:`HookCalls`
-compiles each hook once into the plain functions to call, per provider, and keeps them until
-the registered plugins change (:meth:`HookCalls.forget`).
+request calls four first-result hooks and two observation hooks, so :class:`HookCalls` compiles
+each hook once into the plain functions to call, per provider, and keeps them until the
+registered plugins change (:meth:`HookCalls.forget`). Arguments are passed by position, in the
+order the hook's specification declares them.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from typing import Any
 import pluggy
 
 from hotswap.logs import get_logger
-from hotswap.provider_plugin import ProviderPlugin
+from hotswap.provider_plugin import TRANSLATIONS, ProviderPlugin
 
 __all__ = ["HookCalls"]
 
 log = get_logger("hotswap.plugins")
 
-# A hook's implementations compiled for one provider: (function, argument names) in calling
-# order, or pluggy's caller where its full machinery is needed.
-_Calls = tuple[tuple[Callable[..., Any], tuple[str, ...]], ...] | pluggy.HookCaller
+_Call = Callable[..., Any]
 
 
 class HookCalls:
@@ -31,57 +30,68 @@ class HookCalls:
 
     :param pm: the plugin manager whose hooks are called.
     :param lock: the lock held while plugins are registered, held here while compiling.
+    :param load: loads the plugins not loaded yet; called before a hook is first compiled.
     """
 
-    def __init__(self, pm: pluggy.PluginManager, lock: threading.RLock) -> None:
+    def __init__(
+        self, pm: pluggy.PluginManager, lock: threading.RLock, load: Callable[[], None]
+    ) -> None:
         self._pm = pm
         self._lock = lock
-        self._first: dict[tuple[str, str], _Calls] = {}
-        self._observers: dict[str, list[pluggy.HookImpl]] = {}
+        self._load = load
+        self._first: dict[tuple[str, str], tuple[_Call, ...]] = {}
+        self._observers: dict[str, tuple[tuple[_Call, str], ...]] = {}
 
     def forget(self) -> None:
         """Drop everything compiled: the registered plugins changed."""
         self._first.clear()
         self._observers.clear()
 
-    def first(self, hook: str, provider: str, **kwargs: Any) -> Any:
-        """Call the first-result hook ``hook`` for a model of ``provider``: what pluggy's call
-        would return."""
-        impls = self._first.get((hook, provider))
-        if impls is None:
-            impls = self._compile(hook, provider)
-        if isinstance(impls, pluggy.HookCaller):
-            return impls(**kwargs)
-        for function, argnames in impls:
-            result = function(*[kwargs[name] for name in argnames])
+    def first(self, hook: str, provider: str, *args: Any) -> Any:
+        """Call the first-result hook ``hook`` for a model of ``provider`` with ``args``, in
+        the specification's order: what pluggy's call would return."""
+        calls = self._first.get((hook, provider))
+        if calls is None:
+            calls = self._compile(hook, provider)
+        for call in calls:
+            result = call(*args)
             if result is not None:
                 return result
         return None
 
-    def observers(self, hook: str) -> list[pluggy.HookImpl]:
-        """The implementations of the observation ``hook``."""
+    def observed(self, hook: str) -> bool:
+        """Whether any plugin implements the observation ``hook``."""
+        return bool(self._observers_of(hook))
+
+    def observe(self, hook: str, *args: Any) -> None:
+        """Tell every observer of ``hook``, with ``args`` in the specification's order; one
+        that raises is logged and ignored."""
+        for call, plugin_name in self._observers_of(hook):
+            try:
+                call(*args)
+            except Exception:  # an observer's bug must not fail the call it watches
+                log.warning("hotswap observer %r failed in %s", plugin_name, hook, exc_info=True)
+
+    def _observers_of(self, hook: str) -> tuple[tuple[_Call, str], ...]:
         observers = self._observers.get(hook)
         if observers is None:
+            self._load()
             with self._lock:
-                observers = self._observers[hook] = getattr(self._pm.hook, hook).get_hookimpls()
+                caller = getattr(self._pm.hook, hook)
+                observers = self._observers[hook] = tuple(
+                    (_positional(impl, _argnames(caller)), impl.plugin_name)
+                    for impl in caller.get_hookimpls()
+                )
         return observers
 
-    def observe(self, hook: str, **kwargs: Any) -> None:
-        """Tell every observer of ``hook``; one that raises is logged and ignored."""
-        for impl in self.observers(hook):
-            try:
-                impl.function(*(kwargs[name] for name in impl.argnames))
-            except Exception:  # an observer's bug must not fail the call it watches
-                log.warning(
-                    "hotswap observer %r failed in %s", impl.plugin_name, hook, exc_info=True
-                )
-
-    def _compile(self, hook: str, provider: str) -> _Calls:
-        """The implementations of ``hook`` to call for ``provider``'s models, in pluggy's order,
-        without those of other providers' :class:`~hotswap.provider_plugin.ProviderPlugin`
-        instances (which would only return None). Where a wrapper or a keyword-only argument
-        asks for pluggy's full machinery, pluggy's own subset caller instead."""
+    def _compile(self, hook: str, provider: str) -> tuple[_Call, ...]:
+        """The calls that answer ``hook`` for ``provider``'s models, in pluggy's order, without
+        those of other providers' :class:`~hotswap.provider_plugin.ProviderPlugin` instances
+        (which would only return None). Where a wrapper or a keyword-only argument asks for
+        pluggy's full machinery, a single call through pluggy's own subset caller instead."""
+        self._load()
         with self._lock:
+            argnames = _argnames(getattr(self._pm.hook, hook))
             bystanders = [
                 plugin
                 for plugin in self._pm.get_plugins()
@@ -89,11 +99,50 @@ class HookCalls:
             ]
             caller = self._pm.subset_hook_caller(hook, bystanders)
             impls = caller.get_hookimpls()
-            compiled: _Calls = caller
-            if not any(i.hookwrapper or i.wrapper or i.kwargnames for i in impls):
-                compiled = tuple((i.function, i.argnames) for i in reversed(impls))
-            self._first[(hook, provider)] = compiled
-            return compiled
+            calls: tuple[_Call, ...]
+            if any(i.hookwrapper or i.wrapper or i.kwargnames for i in impls):
+                calls = (_through(caller, argnames),)
+            else:
+                calls = tuple(_direct(impl, hook, provider, argnames) for impl in reversed(impls))
+            self._first[(hook, provider)] = calls
+            return calls
+
+
+def _argnames(caller: pluggy.HookCaller) -> tuple[str, ...]:
+    assert caller.spec is not None  # every hook called here is specified in hotswap.hookspecs
+    return caller.spec.argnames
+
+
+def _direct(impl: pluggy.HookImpl, hook: str, provider: str, argnames: tuple[str, ...]) -> _Call:
+    """What to call for ``impl`` when the model's provider is ``provider``. The provider's own
+    plugin, with the hook as the base class wrote it, answers with its translation method for
+    every such model, so that method is called straight away."""
+    plugin = impl.plugin
+    method = TRANSLATIONS.get(hook)
+    if (
+        method is not None
+        and isinstance(plugin, ProviderPlugin)
+        and plugin.info.name == provider
+        and getattr(type(plugin), hook) is getattr(ProviderPlugin, hook)
+    ):
+        translation: _Call = getattr(plugin, method)
+        return translation
+    return _positional(impl, argnames)
+
+
+def _positional(impl: pluggy.HookImpl, argnames: tuple[str, ...]) -> _Call:
+    """``impl``'s function, taking the hook's arguments by position: itself when it takes all
+    of them in order, as nearly every implementation does."""
+    function: _Call = impl.function
+    if impl.argnames == argnames:
+        return function
+    # pluggy lets an implementation take only some of the arguments, in any order.
+    positions = tuple(argnames.index(name) for name in impl.argnames)
+    return lambda *args: function(*[args[i] for i in positions])
+
+
+def _through(caller: pluggy.HookCaller, argnames: tuple[str, ...]) -> _Call:
+    return lambda *args: caller(**dict(zip(argnames, args, strict=True)))
 
 
 def _answers_only_for_another(plugin: object, hook: str, provider: str) -> bool:

@@ -20,8 +20,9 @@ import httpx2
 
 __all__ = ["Limits", "RequestBuilder", "direct"]
 
-Limits = tuple[float, float, float, float]
-"""A request's socket limits in seconds: connect, read, write, pool."""
+Limits = tuple[float, float | None, float, float]
+"""A request's socket limits in seconds: connect, read, write, pool. A read limit of None sets
+none: the attempt's guard is what bounds reads (see ``AiohttpTransport``)."""
 
 _URL_CACHE = 256
 """Parsed URLs a builder keeps: a chain sends to a handful, and parsing one costs a third of

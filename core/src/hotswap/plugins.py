@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import pluggy
 from pydantic import ValidationError
@@ -105,7 +105,7 @@ class PluginHost:
         self._providers: dict[str, ProviderInfo] = {}
         self._provider_plugin: dict[str, str] = {}
         self._lock = threading.RLock()
-        self._hooks = HookCalls(self._pm, self._lock)
+        self._hooks = HookCalls(self._pm, self._lock, self.load)
         self._loaded = False
         found = _installed_entry_points() if entry_points is None else list(entry_points)
         for entry_point in found:
@@ -278,135 +278,106 @@ class PluginHost:
             raise UnknownProviderError(name, sorted(self._providers), reason=reason) from None
 
     # -- hooks, one typed method each ----------------------------------------------------------
+    # Arguments go in the order hotswap.hookspecs declares them. Plugins are loaded when a hook
+    # is first compiled (HookCalls), not checked for on every call.
 
     def resolve_credential(
         self, model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
     ) -> Credential | None:
-        self.load()
-        return cast(
-            "Credential | None",
-            self._hooks.first(
-                "hotswap_resolve_credential",
-                model.provider,
-                model=model,
-                auth_type=auth_type,
-                spec=spec,
-            ),
+        credential: Credential | None = self._hooks.first(
+            "hotswap_resolve_credential", model.provider, model, auth_type, spec
         )
+        return credential
 
     def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
-        self.load()
-        headers = self._hooks.first(
-            "hotswap_auth_headers", model.provider, model=model, credential=credential
+        headers: dict[str, str] | None = self._hooks.first(
+            "hotswap_auth_headers", model.provider, model, credential
         )
         if headers is None:
             raise self._unhandled("hotswap_auth_headers", model)
-        return cast("dict[str, str]", headers)
+        return headers
 
     def refresh_request(self, model: ModelConfig, credential: Credential) -> HttpRequest | None:
-        self.load()
-        return cast(
-            "HttpRequest | None",
-            self._hooks.first(
-                "hotswap_refresh_request", model.provider, model=model, credential=credential
-            ),
+        request: HttpRequest | None = self._hooks.first(
+            "hotswap_refresh_request", model.provider, model, credential
         )
+        return request
 
     def parse_refresh(self, model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
-        self.load()
-        return cast(
-            "TokenGrant | None",
-            self._hooks.first(
-                "hotswap_parse_refresh", model.provider, model=model, response=response
-            ),
+        grant: TokenGrant | None = self._hooks.first(
+            "hotswap_parse_refresh", model.provider, model, response
         )
+        return grant
 
     def build_request(
         self, model: ModelConfig, request: CompletionRequest, *, stream: bool
     ) -> HttpRequest:
-        self.load()
-        built = self._hooks.first(
-            "hotswap_build_request", model.provider, model=model, request=request, stream=stream
+        built: HttpRequest | None = self._hooks.first(
+            "hotswap_build_request", model.provider, model, request, stream
         )
         if built is None:
             raise self._unhandled("hotswap_build_request", model)
-        return cast("HttpRequest", built)
+        return built
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        self.load()
-        return cast(
-            "Completion | None",
-            self._hooks.first(
-                "hotswap_parse_response", model.provider, model=model, response=response
-            ),
+        completion: Completion | None = self._hooks.first(
+            "hotswap_parse_response", model.provider, model, response
         )
+        return completion
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> StreamTranslator:
-        self.load()
-        translator = self._hooks.first(
-            "hotswap_stream_translator", model.provider, model=model, request=request
+        translator: StreamTranslator | None = self._hooks.first(
+            "hotswap_stream_translator", model.provider, model, request
         )
         if translator is None:
             raise self._unhandled("hotswap_stream_translator", model)
-        return cast("StreamTranslator", translator)
+        return translator
 
     def list_models_request(self, model: ModelConfig) -> HttpRequest | None:
-        self.load()
-        return cast(
-            "HttpRequest | None",
-            self._hooks.first("hotswap_list_models_request", model.provider, model=model),
+        request: HttpRequest | None = self._hooks.first(
+            "hotswap_list_models_request", model.provider, model
         )
+        return request
 
     def parse_model_list(
         self, model: ModelConfig, response: HttpResponse
     ) -> list[KnownModel] | None:
-        self.load()
-        return cast(
-            "list[KnownModel] | None",
-            self._hooks.first(
-                "hotswap_parse_model_list", model.provider, model=model, response=response
-            ),
+        models: list[KnownModel] | None = self._hooks.first(
+            "hotswap_parse_model_list", model.provider, model, response
         )
+        return models
 
     def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification:
-        self.load()
         # The core's own implementation always answers, so the result is never None.
-        return cast(
-            "ErrorClassification",
-            self._hooks.first(
-                "hotswap_classify_error", model.provider, model=model, failure=failure
-            ),
+        classification: ErrorClassification = self._hooks.first(
+            "hotswap_classify_error", model.provider, model, failure
         )
+        return classification
 
     # -- observation: every observer is told; one that raises is logged and ignored -----------
 
     def attempt_started(self, model: ModelConfig, *, stream: bool) -> None:
-        self._observe("hotswap_attempt_started", model=model, stream=stream)
+        self._hooks.observe("hotswap_attempt_started", model, stream)
 
     def attempt_failed(self, model: ModelConfig, attempt: Attempt) -> None:
-        self._observe("hotswap_attempt_failed", model=model, attempt=attempt)
+        self._hooks.observe("hotswap_attempt_failed", model, attempt)
 
     def failover(self, attempt: Attempt, next_model: ModelConfig) -> None:
-        self._observe("hotswap_failover", attempt=attempt, next_model=next_model)
+        self._hooks.observe("hotswap_failover", attempt, next_model)
 
     def breaker_opened(self, model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None:
-        self._observe("hotswap_breaker_opened", model=model, kind=kind, cooldown_s=cooldown_s)
+        self._hooks.observe("hotswap_breaker_opened", model, kind, cooldown_s)
 
     def breaker_closed(self, model: ModelConfig) -> None:
-        self._observe("hotswap_breaker_closed", model=model)
+        self._hooks.observe("hotswap_breaker_closed", model)
 
     def completed(self, completion: Completion) -> None:
-        self._observe("hotswap_completed", completion=completion)
+        self._hooks.observe("hotswap_completed", completion)
 
     def observes(self, hook: str) -> bool:
         """Whether any plugin implements the observation ``hook`` (so that an event costly to
         build, such as a stream's assembled completion, is built only for someone)."""
-        self.load()
-        return bool(self._hooks.observers(hook))
-
-    def _observe(self, hook: str, **kwargs: Any) -> None:
-        self.load()
-        self._hooks.observe(hook, **kwargs)
+        return self._hooks.observed(hook)
 
     def _unhandled(self, hook: str, model: ModelConfig) -> PluginError:
         provider = self.provider(model.provider)

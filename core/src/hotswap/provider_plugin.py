@@ -41,7 +41,21 @@ if TYPE_CHECKING:
     from hotswap.providers import KnownModel, ProviderInfo
     from hotswap.streaming import StreamTranslator
 
-__all__ = ["ProviderPlugin"]
+__all__ = ["TRANSLATIONS", "ProviderPlugin"]
+
+TRANSLATIONS = {
+    "hotswap_auth_headers": "auth_headers",
+    "hotswap_refresh_request": "refresh_request",
+    "hotswap_parse_refresh": "parse_refresh",
+    "hotswap_list_models_request": "list_models_request",
+    "hotswap_parse_model_list": "parse_model_list",
+    "hotswap_build_request": "build_request",
+    "hotswap_parse_response": "parse_response",
+    "hotswap_stream_translator": "stream_translator",
+    "hotswap_classify_error": "classify_error",
+}
+"""Each hook :class:`ProviderPlugin` implements for its provider's models, and the method it
+answers with, taking the same arguments: the host calls that method directly."""
 
 
 class ProviderPlugin:
