@@ -169,3 +169,13 @@ def test_a_provider_with_no_endpoint_of_its_own_needs_a_base_url():
         quirky(base_url=None)
 
     assert "OpenAI-compatible root" in str(raised.value)
+
+
+def test_a_model_ids_reasoning_family_is_the_first_that_matches_asked_again_or_not():
+    first, second = Reasoning(r"o\d.*"), Reasoning(r"o1-mini.*|gpt-5.*")
+    quirks = Quirks(reasoning=(first, second))
+
+    for _ in range(2):  # the answers are kept: asking again gives the same
+        assert quirks.reasoning_for("o1-mini") is first
+        assert quirks.reasoning_for("gpt-5") is second
+        assert quirks.reasoning_for("gpt-4.1") is None
