@@ -109,6 +109,20 @@ def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
                     "under 1.05x",
                 )
             )
+    counted = data.get("Instructions per request", {})
+    for mode, call in (("sync", "complete"), ("async", "acomplete")):
+        found = _by_format(counted, mode)
+        if found:
+            rows.append(
+                (
+                    f"chain.{call} against bare httpx2, instructions per request (exact)",
+                    ", ".join(
+                        f"{name} {f['ratio']:.3f}x ({f['added'] / 1000:+,.0f}k)"
+                        for name, f in found.items()
+                    ),
+                    "under 1.05x",
+                )
+            )
     memory = _by_format(overhead, "sync, in memory")
     if memory:
         bare_cpu = statistics.median(f["bare_cpu_us"] for f in memory.values())

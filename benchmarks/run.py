@@ -32,6 +32,7 @@ def sections() -> dict[str, SectionRun]:
     import alternative
     import concurrency
     import failover
+    import instructions
     import overhead
     import stages
     import startup
@@ -40,6 +41,7 @@ def sections() -> dict[str, SectionRun]:
     return {
         "overhead": overhead.run,
         "stages": stages.run,
+        "instructions": instructions.run,
         "streams": streams.run,
         "failover": failover.run,
         "concurrency": concurrency.run,

@@ -4,6 +4,7 @@ The comparison with LiteLLM is left out: it installs LiteLLM from the package in
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,33 @@ def test_every_section_runs_and_writes_its_table_as_json_and_markdown(tmp_path: 
     assert written["machine"]["cores"] >= 1
     for title in titles:
         assert f"## {title}" in page.read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instructions_are_counted_for_both_clients(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks/run.py"),
+            "--quick",
+            "--only",
+            "instructions",
+            "--json",
+            str(results),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=110,
+    )
+
+    (table,) = json.loads(results.read_text())["tables"]
+    assert table["title"].startswith("Instructions per request")
+    (figures,) = table["data"].values()
+    # A request through either client runs hundreds of thousands of instructions at least.
+    assert figures["bare"] > 100_000
+    assert figures["hotswap"] > 100_000
+    assert figures["ratio"] == pytest.approx(figures["hotswap"] / figures["bare"], abs=1e-3)
