@@ -61,7 +61,7 @@ def markdown(tables: list[Table], machine: dict[str, Any], command: str) -> str:
             "|---|---|---|",
         ]
         out += [f"| {measure} | {result} | {goal} |" for measure, result, goal in rows]
-        out += ["", *_where_the_time_goes(tables)]
+        out += ["", *_where_the_time_goes(tables), *_counted(tables)]
         out += [
             "With many requests in flight from one event loop, most of the time goes to the "
             "async HTTP client itself: `Transport.aiohttp()` (the `hotswap[aiohttp]` extra; "
@@ -222,6 +222,30 @@ def _where_the_time_goes(tables: list[Table]) -> list[str]:
         "the client's work, and colder still between a socket's system calls. "
         f"Against a provider that takes half a second to answer, {added:.0f} µs is "
         f"{added / 5000:.3f}% of the call.",
+        "",
+    ]
+
+
+def _counted(tables: list[Table]) -> list[str]:
+    """A paragraph reading the instruction counts, when they were taken."""
+    data = {table.title.split(" (")[0]: table.data for table in tables}
+    counted = data.get("Instructions per request", {})
+    spans = []
+    for mode, call in (("sync", "complete"), ("async", "acomplete")):
+        ratios = [f["ratio"] for f in _by_format(counted, mode).values()]
+        if ratios:
+            spans.append(
+                f"chain.{call} {(min(ratios) - 1) * 100:+.1f}% to {(max(ratios) - 1) * 100:+.1f}%"
+            )
+    if not spans:
+        return []
+    return [
+        "Counted in instructions, which do not change with what else the machine is doing, "
+        "hotswap's own work over loopback adds "
+        + " and ".join(spans)
+        + " to what the bare client's process runs per request, by wire format (the "
+        "instructions table). The loopback times carry that work plus the noise of a shared "
+        "machine, and the colder caches described above.",
         "",
     ]
 
