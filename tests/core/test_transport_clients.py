@@ -72,6 +72,14 @@ def test_a_transports_own_clients_go_through_the_proxy_the_environment_names(
     assert failed.value.attempts[0].kind == "connection"
 
 
+def test_aiohttp_ignores_the_proxy_variables_unless_trust_env_is_set(aask, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+
+    assert aask(Transport.aiohttp()) == "echo: hi"
+    with pytest.raises(AllModelsFailedError):  # the proxy is used, and refuses
+        aask(Transport.aiohttp(trust_env=True))
+
+
 def test_a_client_passed_in_sends_its_own_requests(ask, aask):
     sent: list[str] = []
 
