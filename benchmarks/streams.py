@@ -106,8 +106,9 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
         ["format", "stage", "plain parse µs", "hotswap µs", "ratio", "hotswap events/s"],
         decode_rows,
         [
-            "framing: bytes to frames (hotswap's SSEDecoder/NDJSONDecoder) against splitting "
-            "lines and keeping data lines.",
+            "framing: bytes to frames (hotswap's SSEDecoder/NDJSONDecoder; a stream's "
+            "NDJSON lines are cut the same way, inline) against splitting lines and keeping "
+            "data lines.",
             "to events: bytes to typed events (StreamState: decoder, the plugin's translator, "
             "failure checks) against the plain parse (split, msgspec's decode, take the text). "
             "Goal: within 1.5x.",

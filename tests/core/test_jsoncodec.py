@@ -7,7 +7,11 @@ import json
 
 import pytest
 
+from hotswap.framing import Frame
 from hotswap.jsoncodec import dumps, loads
+
+# Frame.json tries msgspec itself, to save a call per frame, and must read as loads does.
+READERS = {"loads": loads, "frame": lambda text: Frame(None, text).json()}
 
 READ_THE_SAME = [
     '{"type":"message","content":[{"type":"text","text":"Oslo"}],"usage":{"input_tokens":12}}',
@@ -27,11 +31,12 @@ READ_THE_SAME = [
 
 @pytest.mark.parametrize("text", READ_THE_SAME)
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
-def test_json_is_read_as_the_standard_library_reads_it(text, as_bytes):
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_json_is_read_as_the_standard_library_reads_it(text, as_bytes, reader):
     given = text.encode() if as_bytes else text
     expected = json.loads(given)
 
-    got = loads(given)
+    got = READERS[reader](given)
 
     assert repr(got) == repr(expected)  # repr: NaN is not equal to itself
 
@@ -47,9 +52,10 @@ def test_big_integers_keep_every_digit():
 
 
 @pytest.mark.parametrize("text", ["", "{", '{"a": 1', "<html>bad gateway</html>", b"\xff\xfe"])
-def test_text_that_is_not_json_raises_the_standard_librarys_error(text):
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_text_that_is_not_json_raises_the_standard_librarys_error(text, reader):
     with pytest.raises(json.JSONDecodeError, match="Expecting"):
-        loads(text)
+        READERS[reader](text)
 
 
 @pytest.mark.parametrize(

@@ -188,31 +188,6 @@ def test_an_error_inside_the_stream_is_classified(host):
         list(transport.stream(Exchange(host, MODEL, REQUEST, stream=True)))
 
 
-def test_what_a_stream_sends_after_its_error_is_not_read(host):
-    state = Exchange(host, MODEL, REQUEST, stream=True).open_stream()
-    error = '{"error": {"message": "Overloaded"}}'
-
-    events = state.feed(sse('{"text": "he"}', error, '{"text": "llo"}', "{not json"))
-
-    assert events == [TextDelta("he")]
-    assert isinstance(state.failure, ServerError)
-    assert "Overloaded" in str(state.failure)
-    assert state.feed(sse('{"text": "more"}', '{"done": true}')) == []
-    assert state.end() == []
-    assert "Overloaded" in str(state.failure)
-
-
-def test_a_malformed_frame_keeps_the_events_before_it_and_stops_the_stream(host):
-    state = Exchange(host, MODEL, REQUEST, stream=True).open_stream()
-
-    events = state.feed(sse('{"text": "a"}', "{not json", '{"text": "b"}'))
-
-    assert events == [TextDelta("a")]
-    assert isinstance(state.failure, ServerError)
-    assert "could not be read" in str(state.failure)
-    assert state.feed(sse('{"done": true}')) == []
-
-
 def test_a_stream_refused_with_an_error_status_is_classified(host):
     transport = transport_answering(
         lambda request: httpx2.Response(429, headers={"retry-after": "3"}, json={"error": "slow"})

@@ -19,7 +19,7 @@ receive it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, final
 
 from msgspec import Struct
 
@@ -96,10 +96,14 @@ class StreamReset(Struct, frozen=True, gc=False):
     reason: str
 
 
+@final
 class StreamFailure(Struct, frozen=True):
     """The provider reported an error inside a stream (plugin → core only).
 
     :param payload: the provider's decoded error object, classified by ``hotswap_classify_error``.
+
+    Final: the core finds one among a frame's events by its exact type, which is a quarter of
+    the cost of ``isinstance`` on a msgspec struct.
     """
 
     payload: Any
