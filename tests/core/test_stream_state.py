@@ -10,7 +10,7 @@ import pytest
 
 from hotswap import CompletionRequest, Finish, FinishReason, Message, TextDelta
 from hotswap.config import ModelConfig
-from hotswap.errors import ConnectionFailedError, ServerError
+from hotswap.errors import ConnectionFailedError, PluginError, ServerError
 from hotswap.exchange import Exchange, StreamState
 from hotswap.framing import Frame, NDJSONDecoder
 
@@ -133,3 +133,8 @@ def test_an_ndjson_last_line_cut_short_is_a_malformed_answer(lines):
     assert lines.end() == []
     assert isinstance(lines.failure, ServerError)
     assert "could not be read" in str(lines.failure)
+
+
+def test_a_framing_hotswap_does_not_read_is_a_plugin_error(acme_host, monkeypatch):
+    with pytest.raises(PluginError, match="'jsonl'; hotswap reads 'sse' and 'ndjson'"):
+        open_state(acme_host, monkeypatch, "jsonl")

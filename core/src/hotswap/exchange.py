@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from hotswap import jsoncodec
 from hotswap.auth import AuthType
 from hotswap.credentials.refresh import TokenRefresh, plan_refresh
-from hotswap.errors import ConfigError, ErrorClassification, ErrorKind, ProviderError
+from hotswap.errors import (
+    ConfigError,
+    ErrorClassification,
+    ErrorKind,
+    PluginError,
+    ProviderError,
+)
 from hotswap.events import StreamEvent, StreamFailure
 from hotswap.framing import Frame, SSEDecoder
 from hotswap.http import Failure, HttpResponse, TransportFailure
@@ -145,7 +151,13 @@ class Exchange:
     def open_stream(self) -> StreamState:
         """The state that turns this exchange's streamed body into events."""
         translator = self.host.stream_translator(self.model, self.request)
-        return _STREAMS[translator.framing](self, translator)
+        stream = _STREAMS.get(translator.framing)
+        if stream is None:
+            raise PluginError(
+                f"the stream translator for provider {self.provider.name!r} names the framing "
+                f"{translator.framing!r}; hotswap reads {' and '.join(map(repr, _STREAMS))}"
+            )
+        return stream(self, translator)
 
     def error(self, failure: Failure) -> ProviderError:
         """The exception for a failure, classified by the plugins (the core's rules last)."""
@@ -219,8 +231,9 @@ class StreamState:
         raise NotImplementedError
 
     def _passed(self, events: list[Any], unreadable: Exception | None) -> list[StreamEvent]:
-        """``events`` up to the first failure among them, which stops the stream, as does a
-        frame the plugin could not read (``unreadable``) after them."""
+        """``events`` up to the first failure among them, which stops the stream (what it sends
+        after an error is not read), as does a frame the plugin could not read (``unreadable``)
+        after them."""
         for event in events:
             # The type itself, not isinstance (StreamFailure is final): on a msgspec struct a
             # failing isinstance goes through the metaclass, 66 ns against 14, and this one
@@ -228,16 +241,11 @@ class StreamState:
             if event.__class__ is StreamFailure:
                 # What came after it, from later frames of the chunk, goes with it.
                 del events[events.index(event) :]
-                self._stop(self._exchange.error(event))
+                self.failure = self._exchange.error(event)
                 return events
         if unreadable is not None:
-            self._stop(self._exchange.unreadable(unreadable))
+            self.failure = self._exchange.unreadable(unreadable)
         return events
-
-    def _stop(self, failure: ProviderError) -> None:
-        """Keep ``failure`` for the caller to raise; what the stream sends after an error is not
-        read."""
-        self.failure = failure
 
 
 class _EventStream(StreamState):
@@ -254,6 +262,8 @@ class _EventStream(StreamState):
         # Every chunk of every stream comes through here: one function, the frames' events
         # gathered list by list and searched for a failure once, since a chunk holds one
         # frame, one event, nearly always.
+        if self.failure is not None:
+            return []
         events: list[Any] = []
         translate = self._translate
         try:
@@ -273,10 +283,6 @@ class _EventStream(StreamState):
 
     def _flush(self, chunk: bytes) -> list[Frame]:
         return self._decoder.flush()
-
-    def _stop(self, failure: ProviderError) -> None:
-        super()._stop(failure)
-        self._frames = _no_frames
 
 
 class _LineStream(StreamState):
@@ -318,10 +324,6 @@ class _LineStream(StreamState):
 
 
 _STREAMS: dict[str, type[StreamState]] = {"sse": _EventStream, "ndjson": _LineStream}
-
-
-def _no_frames(chunk: bytes) -> list[Frame]:
-    return []
 
 
 def _with_model_defaults(
