@@ -239,13 +239,26 @@ def _counted(tables: list[Table]) -> list[str]:
             )
     if not spans:
         return []
+    misses = ""
+    figures = list(counted.values())
+    if figures and all("d1_misses_bare" in f for f in figures):
+        added = [f["d1_misses_hotswap"] - f["d1_misses_bare"] for f in figures]
+        bare = statistics.median(f["d1_misses_bare"] for f in figures)
+        misses = (
+            " The same runs simulate the L1 caches: hotswap adds "
+            f"{min(added):+,} to {max(added):+,} L1 data-cache misses per request to the "
+            f"bare client's {bare:,.0f} (the median), {statistics.median(added) / bare:+.0%}, "
+            "and a miss costs a dozen cycles or more where an instruction costs about one. We "
+            "put the loopback times' growing by more than the instruction count down to these."
+        )
     return [
         "Counted in instructions, which do not change with what else the machine is doing, "
         "hotswap's own work over loopback adds "
         + " and ".join(spans)
         + " to what the bare client's process runs per request, by wire format (the "
-        "instructions table). The loopback times carry that work plus the noise of a shared "
-        "machine, and the colder caches described above.",
+        "instructions table)."
+        + misses
+        + " The loopback times carry that work plus the noise of a shared machine.",
         "",
     ]
 

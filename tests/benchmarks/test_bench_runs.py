@@ -77,3 +77,7 @@ def test_instructions_are_counted_for_both_clients(tmp_path: Path) -> None:
     assert figures["bare"] > 100_000
     assert figures["hotswap"] > 100_000
     assert figures["ratio"] == pytest.approx(figures["hotswap"] / figures["bare"], abs=1e-3)
+    # And misses the simulated L1 caches some thousands of times.
+    for cache in ("i1", "d1"):
+        assert figures[f"{cache}_misses_bare"] > 1_000
+        assert figures[f"{cache}_misses_hotswap"] > 1_000
