@@ -115,7 +115,7 @@ def summary(tables: list[Table]) -> list[tuple[str, str, str]]:
         if found:
             rows.append(
                 (
-                    f"chain.{call} against bare httpx2, instructions per request (exact)",
+                    f"chain.{call} against bare httpx2, instructions per request (counted)",
                     ", ".join(
                         f"{name} {f['ratio']:.3f}x ({f['added'] / 1000:+,.0f}k)"
                         for name, f in found.items()
@@ -252,7 +252,7 @@ def _counted(tables: list[Table]) -> list[str]:
             "put the loopback times' growing by more than the instruction count down to these."
         )
     return [
-        "Counted in instructions, which do not change with what else the machine is doing, "
+        "Counted in instructions, which barely change with what else the machine is doing, "
         "hotswap's own work over loopback adds "
         + " and ".join(spans)
         + " to what the bare client's process runs per request, by wire format (the "
