@@ -1,6 +1,7 @@
 """Testing a plugin's translation on bytes alone: a request to hand ``build_request``, a body
 fed to a stream translator the way a socket delivers it, and the completion its events add up
-to, through the same decoder and assembler the core uses::
+to, through the core's decoders (a test holds ``NDJSONDecoder`` to the cut the core's NDJSON
+streams make inline) and its assembler::
 
     from hotswap.testing.translation import assemble, request, translate
 

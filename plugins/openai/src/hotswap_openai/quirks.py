@@ -59,12 +59,7 @@ class Reasoning:
     efforts: Mapping[ThinkingLevel, str | None] | None = None
 
     def matches(self, model_id: str) -> bool:
-        return self._compiled.fullmatch(model_id) is not None
-
-    @cached_property
-    def _compiled(self) -> re.Pattern[str]:
-        # Compiled once: every request asks, and re's own cache costs a lookup each time.
-        return re.compile(self.pattern)
+        return re.fullmatch(self.pattern, model_id) is not None
 
 
 @dataclass(frozen=True)
