@@ -27,6 +27,7 @@ from hotswap.http import Failure, HttpResponse, TransportFailure
 from hotswap.logs import get_logger
 from hotswap.options import CompletionRequest, ThinkingLevel
 from hotswap.streaming import StreamTranslator
+from hotswap.trusted import copy_with
 
 if TYPE_CHECKING:
     from hotswap.auth import Credential
@@ -146,7 +147,7 @@ class Exchange:
         name, provider = self.model.name, self.provider.name
         if parsed.model == name and parsed.provider == provider:
             return parsed  # the plugin named them itself: no copy to make
-        return parsed.model_copy(update={"model": name, "provider": provider})
+        return copy_with(parsed, model=name, provider=provider)
 
     def open_stream(self) -> StreamState:
         """The state that turns this exchange's streamed body into events."""
@@ -340,8 +341,7 @@ def _with_model_defaults(
         level = None
     if level == request.options.thinking_level:
         return request
-    options = request.options.model_copy(update={"thinking_level": level})
-    return request.model_copy(update={"options": options})
+    return copy_with(request, options=copy_with(request.options, thinking_level=level))
 
 
 def _join(base_url: str, path: str) -> str:

@@ -18,6 +18,7 @@ from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.engine.breaker import BreakerStore, BreakerVerdict
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.logs import get_logger
+from hotswap.trusted import build
 
 if TYPE_CHECKING:
     from hotswap.config import FailoverSettings, ModelConfig
@@ -318,7 +319,8 @@ class CallPlan:
         started: float,
         error: ProviderError | None = None,
     ) -> Attempt:
-        attempt = Attempt(
+        attempt = build(
+            Attempt,
             model=model.name,
             provider=model.provider,
             model_id=model.model,
