@@ -256,6 +256,16 @@ def paired_ratio(subject: list[float], baseline: list[float]) -> float:
     return statistics.median(s / b for s, b in zip(subject, baseline, strict=True))
 
 
+def ratio_quartiles(subject: list[float], baseline: list[float]) -> tuple[float, float]:
+    """The first and third quartiles over rounds of ``subject``'s figure divided by
+    ``baseline``'s: the middle half of the rounds, how far one round strays from another."""
+    ratios = [s / b for s, b in zip(subject, baseline, strict=True)]
+    if len(ratios) < 2:
+        return ratios[0], ratios[0]
+    first, _, third = statistics.quantiles(ratios, n=4)
+    return first, third
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The ``fraction`` percentile (nearest rank) of ``values``."""
     ordered = sorted(values)

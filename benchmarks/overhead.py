@@ -27,6 +27,7 @@ from harness import (
     in_memory,
     interleaved,
     paired_ratio,
+    ratio_quartiles,
     us,
     wire_request,
 )
@@ -37,7 +38,9 @@ PROMPT = "What is the capital of Norway?"
 
 
 def run(url: str, formats: list[Any], *, quick: bool) -> Table:
-    rounds, batch = (4, 20) if quick else (12, 150)
+    # Many short rounds rather than a few long ones: the median of the per-round ratios then
+    # rests on more pairs, and a burst of other work on the machine spoils fewer requests.
+    rounds, batch = (4, 20) if quick else (30, 60)
     rows: list[list[Any]] = []
     data: dict[str, Any] = {}
     for fmt in formats:
@@ -50,6 +53,7 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
             timing = measure(url, fmt, rounds=rounds, batch=batch)
             bare, ours = timing["bare"], timing["hotswap"]
             ratio = paired_ratio(ours.wall, bare.wall)
+            low, high = ratio_quartiles(ours.wall, bare.wall)
             cpu_ratio = paired_ratio(ours.cpu, bare.cpu)
             rows.append(
                 [
@@ -57,6 +61,7 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
                     us(bare.median),
                     us(ours.median),
                     f"{ratio:.3f}x",
+                    f"{low:.2f} to {high:.2f}x",
                     f"{us(ours.median - bare.median):+}",
                     us(bare.cpu_median),
                     us(ours.cpu_median),
@@ -67,6 +72,8 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
                 "bare_us": us(bare.median),
                 "hotswap_us": us(ours.median),
                 "ratio": round(ratio, 4),
+                "ratio_q1": round(low, 4),
+                "ratio_q3": round(high, 4),
                 "added_us": us(ours.median - bare.median),
                 "bare_cpu_us": us(bare.cpu_median),
                 "hotswap_cpu_us": us(ours.cpu_median),
@@ -82,6 +89,7 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
             "bare µs/req",
             "hotswap µs/req",
             "ratio",
+            "middle half",
             "added µs",
             "bare CPU µs",
             "hotswap CPU µs",
@@ -90,7 +98,8 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
         rows,
         [
             f"{rounds} alternating rounds of {batch} requests each; medians; ratio is the median "
-            "of per-round ratios.",
+            "of per-round ratios, and the middle half is where the middle half of those ratios "
+            "lie (first to third quartile): how far one round's ratio strays from another's.",
             "CPU is this process's CPU time per request: the client's own work (the simulator "
             "runs in another process).",
         ],

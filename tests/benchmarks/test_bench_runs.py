@@ -45,6 +45,10 @@ def test_every_section_runs_and_writes_its_table_as_json_and_markdown(tmp_path: 
     assert any(t.startswith("Concurrency") for t in titles)
     assert any(t.startswith("Start-up") for t in titles)
     assert written["machine"]["cores"] >= 1
+    overhead = written["tables"][0]["data"]
+    for figures in overhead.values():
+        # The median of the rounds' ratios lies within their middle half.
+        assert figures["ratio_q1"] <= figures["ratio"] <= figures["ratio_q3"]
     for title in titles:
         assert f"## {title}" in page.read_text()
 

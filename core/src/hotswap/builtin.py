@@ -19,7 +19,7 @@ def hotswap_resolve_credential(
     model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
 ) -> Credential | None:
     """Environment variables, credential files, the keychain and pi logins, in that order."""
-    from hotswap.credentials import resolve_credential
+    from hotswap.credentials.resolver import resolve_credential
 
     return resolve_credential(spec, auth_type, reference=model.credential)
 

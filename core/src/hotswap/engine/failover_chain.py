@@ -220,7 +220,8 @@ class FailoverChain:
             self._rng,
             self.host,
             deadline=self._clock() + limit,
-            unable=unable,
+            # Most requests need nothing a model may lack: no model is looked up to find out.
+            unable=unable if needs else None,
             context_window=context_window,
         )
 

@@ -34,6 +34,10 @@ class Needs:
     tools: bool = False
     images: bool = False
 
+    def __bool__(self) -> bool:
+        """Whether the request needs anything that some model may lack."""
+        return self.tools or self.images
+
     def unmet_by(self, capabilities: Capabilities) -> str | None:
         """Why a model with ``capabilities`` cannot answer, or None if it can."""
         if self.tools and not capabilities.tools:
