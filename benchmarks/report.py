@@ -214,7 +214,7 @@ def _where_the_time_goes(tables: list[Table]) -> list[str]:
         f"A bare request to the loopback simulator takes about {bare:.0f} µs (the median over "
         f"the wire formats), so the 1.05x goal leaves {bare * 0.05:.0f} µs for hotswap; it "
         f"adds {added:+.0f} µs of CPU (the median). Anthropic's "
-        "steps (validating the request, planning, the plugin's translation both ways, the "
+        "steps (making the request, planning, the plugin's translation both ways, the "
         f"records, less what its leaner sending saves) add up to {alone:.0f} µs when each is "
         f"timed alone, to {together:.0f} µs in memory when they run back to back with the HTTP "
         "client's own work (the stages table), and to more over loopback. We put this down to "

@@ -72,7 +72,7 @@ def _stages(url: str, fmt: Any, repeat: int) -> dict[str, float]:
 
         send, parse = "transport: limits, guard, sending", "parse: plugin's translation, completion"
         timed = {
-            "the caller's request validated": lambda: _request(PROMPT, {}),
+            "the caller's request made": lambda: _request(PROMPT, {}),
             "plan made, model chosen": lambda: chain._plan(request).next(),
             "exchange: credential, plugin's body, JSON, headers": lambda: chain._exchange(
                 model, request, plan, stream=False
