@@ -288,7 +288,8 @@ class CallPlan:
 
     def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
         """``model`` was passed over without a request, for the reason ``why``."""
-        attempt = Attempt(
+        attempt = build(
+            Attempt,
             model=model.name,
             provider=model.provider,
             model_id=model.model,
