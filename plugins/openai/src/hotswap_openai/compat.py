@@ -132,11 +132,11 @@ class OpenAICompatible(ProviderPlugin):
                 fix='set base_url to the server\'s OpenAI-compatible root, like "http://localhost:8000/v1".',
             )
         extra = {**model.options, **request.options.extra}
-        headers = {
-            header: str(extra.pop(option))
-            for option, header in self.quirks.option_headers.items()
-            if option in extra
-        }
+        headers: dict[str, str] = {}
+        if extra:  # most requests set no options, and so none to send as a header
+            for option, header in self.quirks.option_headers.items():
+                if option in extra:
+                    headers[header] = str(extra.pop(option))
         body = build_body(self.model_id(model), request, self.quirks, stream=stream, extra=extra)
         return HttpRequest("POST", self.path, headers=headers, json=body, stream=stream)
 

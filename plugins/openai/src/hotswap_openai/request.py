@@ -70,12 +70,13 @@ def build_body(
     for name, renamed in quirks.renamed.items():
         if name in body:
             body[renamed] = body.pop(name)
-    refused = set(quirks.rejected)
-    if quirks.reasoning_for(model_id) is not None:
+    refused = quirks.rejected
+    if quirks.reasoning_rejects and quirks.reasoning_for(model_id) is not None:
         refused |= quirks.reasoning_rejects
-    dropped = sorted(name for name in refused if body.pop(name, None) is not None)
-    if dropped:
-        log.debug("%s not sent to %s: the provider refuses them", dropped, model_id)
+    if refused:  # most providers refuse nothing
+        dropped = sorted(name for name in refused if body.pop(name, None) is not None)
+        if dropped:
+            log.debug("%s not sent to %s: the provider refuses them", dropped, model_id)
     return body
 
 

@@ -66,11 +66,11 @@ def usage(reported: Mapping[str, Any]) -> Usage:
         fields["input_tokens"] = reported["prompt_tokens"]
     if isinstance(reported.get("completion_tokens"), int):
         fields["output_tokens"] = reported["completion_tokens"]
-    cached = (reported.get("prompt_tokens_details") or {}).get("cached_tokens")
-    if isinstance(cached, int):
+    details = reported.get("prompt_tokens_details")
+    if details and isinstance(cached := details.get("cached_tokens"), int):
         fields["cache_read_tokens"] = cached
-    reasoning = (reported.get("completion_tokens_details") or {}).get("reasoning_tokens")
-    if isinstance(reasoning, int):
+    details = reported.get("completion_tokens_details")
+    if details and isinstance(reasoning := details.get("reasoning_tokens"), int):
         fields["thinking_tokens"] = reasoning
     return Usage(**fields)
 
@@ -80,10 +80,11 @@ def parse_completion(
 ) -> Completion | None:
     """The completion a ``chat.completion`` body holds, answered by the configured ``model``;
     None for an error sent with a 2xx."""
-    if not isinstance(body, dict) or failed(body) or not body.get("choices"):
+    if not isinstance(body, dict) or not body.get("choices"):
         return None
-    choice = body["choices"][0]
-    chunk = {**body, "choices": [{**choice, "delta": choice.get("message") or {}}]}
+    # Every choice is kept, so the chunk's check for an error covers them all, as the body's.
+    first, *others = body["choices"]
+    chunk = {**body, "choices": [{**first, "delta": first.get("message") or {}}, *others]}
     stream = ChatStream(quirks)
     assembler = StreamAssembler()
     for event in (*stream.translate_chunk(chunk), *stream.close()):
@@ -95,12 +96,18 @@ def parse_completion(
 
 def failed(chunk: Mapping[str, Any]) -> bool:
     """Whether a body or chunk reports an error rather than an answer."""
-    if chunk.get("error") not in (None, "", {}):
+    error = chunk.get("error")
+    if error is not None and error != "" and error != {}:
         return True
     x_groq = chunk.get("x_groq")
     if isinstance(x_groq, dict) and x_groq.get("error"):
         return True
-    return any(c.get("finish_reason") == _FAILED for c in chunk.get("choices") or ())
+    # A loop, not any() over a generator: this runs on every answer, and starting a
+    # generator costs more than the one or two choices it would look at.
+    for choice in chunk.get("choices") or ():  # noqa: SIM110
+        if choice.get("finish_reason") == _FAILED:
+            return True
+    return False
 
 
 class ChatStream:
