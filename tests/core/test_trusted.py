@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from hotswap import Completion, CompletionRequest, FinishReason, Message, Usage
 from hotswap.attempts import Attempt, Outcome
@@ -21,9 +21,11 @@ from hotswap.config import Config, ModelConfig
 from hotswap.engine import chain
 from hotswap.engine.failover_chain import _request
 from hotswap.errors import ErrorKind
+from hotswap.events import Finish, TextDelta, ThinkingDelta, ToolCallDelta, UsageUpdate
 from hotswap.exchange import Exchange
-from hotswap.messages import TextPart
+from hotswap.messages import TextPart, ThinkingPart, ToolCall
 from hotswap.options import CompletionOptions, ThinkingLevel
+from hotswap.streaming import StreamAssembler
 from hotswap.transport import Transport
 from hotswap.trusted import build, copy_with
 
@@ -195,3 +197,121 @@ def test_the_models_thinking_level_makes_the_request_validation_would(
         )
     assert_same(made, expected)
     assert_same(made.options, expected.options)
+
+
+def _assembled(*events: Any, **fields: Any) -> Completion:
+    assembler = StreamAssembler()
+    for event in events:
+        assembler.add(event)
+    return assembler.completion(**fields)
+
+
+def _validated(**fields: Any) -> Completion:
+    """The completion as the assembler made it before it built any without validation."""
+    defaults: dict[str, Any] = {
+        "text": "",
+        "tool_calls": (),
+        "thinking": (),
+        "finish_reason": FinishReason.OTHER,
+        "raw_finish_reason": None,
+        "usage": Usage(),
+        "model": "",
+        "provider": "",
+        "model_id": "",
+        "attempts": (),
+        "raw": None,
+    }
+    return Completion(**{**defaults, **fields})
+
+
+def test_an_assembled_answer_is_what_validation_makes() -> None:
+    usage = Usage(input_tokens=6, output_tokens=7)
+    raw = {"id": "x"}
+
+    made = _assembled(
+        TextDelta("echo: "),
+        TextDelta("hi"),
+        UsageUpdate(usage),
+        Finish(FinishReason.STOP, "stop", "acme-1-0520"),
+        model="first",
+        provider="acme",
+        raw=raw,
+    )
+
+    expected = _validated(
+        text="echo: hi",
+        finish_reason=FinishReason.STOP,
+        raw_finish_reason="stop",
+        usage=usage,
+        model="first",
+        provider="acme",
+        model_id="acme-1-0520",
+        raw=raw,
+    )
+    assert_same(made, expected)
+    assert made.usage is usage
+    assert made.raw is raw
+
+
+def test_an_assembled_answer_with_tool_calls_reasoning_and_attempts_is_what_validation_makes():
+    attempts = (Attempt(**ATTEMPT),)
+
+    made = _assembled(
+        ThinkingDelta("Let me look.", signature="sig"),
+        ToolCallDelta(0, id="call_1", name="f", arguments='{"a": 1}'),
+        Finish(FinishReason.TOOL_CALLS, "tool_use"),
+        model_id="acme-1",
+        attempts=attempts,
+    )
+
+    assert_same(
+        made,
+        _validated(
+            tool_calls=(ToolCall(id="call_1", name="f", arguments={"a": 1}, extra={}),),
+            thinking=(
+                ThinkingPart(text="Let me look.", signature="sig", redacted=None, provider=None),
+            ),
+            finish_reason=FinishReason.TOOL_CALLS,
+            raw_finish_reason="tool_use",
+            model_id="acme-1",
+            attempts=attempts,
+        ),
+    )
+
+
+def test_an_answer_that_never_finished_is_what_validation_makes() -> None:
+    assert_same(_assembled(TextDelta("cut")), _validated(text="cut"))
+
+
+@pytest.mark.parametrize(
+    ("events", "fields", "expected"),
+    [
+        ([Finish("stop")], {}, {"finish_reason": FinishReason.STOP}),  # type: ignore[arg-type]
+        (
+            [UsageUpdate({"input_tokens": 2}), Finish(FinishReason.STOP)],  # type: ignore[arg-type]
+            {},
+            {"finish_reason": FinishReason.STOP, "usage": Usage(input_tokens=2)},
+        ),
+        ([], {"attempts": [Attempt(**ATTEMPT)]}, {"attempts": (Attempt(**ATTEMPT),)}),
+    ],
+    ids=["a-reason-as-its-word", "usage-as-a-dict", "attempts-as-a-list"],
+)
+def test_what_a_plugin_hands_in_of_another_type_is_validated(events, fields, expected) -> None:
+    made = _assembled(*events, **fields)
+
+    assert_same(made, _validated(**{**fields, **expected}))
+    assert type(made.finish_reason) is FinishReason
+
+
+@pytest.mark.parametrize(
+    "finish",
+    [
+        Finish("done"),
+        Finish(FinishReason.STOP, raw_reason=3),
+        Finish(FinishReason.STOP, model_id=7),
+    ],  # type: ignore[arg-type]
+    ids=["unknown-reason", "raw-reason-not-text", "model-id-not-text"],
+)
+def test_what_a_plugin_hands_in_that_validation_refuses_is_refused(finish: Finish) -> None:
+    with pytest.raises(ValidationError):
+        _assembled(finish)

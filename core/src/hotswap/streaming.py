@@ -10,9 +10,10 @@ signalled completion is a ``connection`` error, never a truncated success.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from hotswap import jsoncodec
+from hotswap.attempts import Attempt
 from hotswap.completion import Completion, FinishReason, Usage
 from hotswap.errors import ErrorClassification, ErrorKind, ProviderError
 from hotswap.events import (
@@ -27,9 +28,7 @@ from hotswap.events import (
 )
 from hotswap.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
 from hotswap.messages import ThinkingPart, ToolCall
-
-if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
+from hotswap.trusted import build
 
 __all__ = ["FrameDecoder", "StreamAssembler", "StreamTranslator", "frame_decoder"]
 
@@ -124,23 +123,44 @@ class StreamAssembler:
         # to start than the tuple it would make.
         calls = self._calls
         thinking = self._thinking
-        return Completion(
-            text=self.text,
-            tool_calls=tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
+        reason, raw_reason, reported_id = (
+            (finish.reason, finish.raw_reason, finish.model_id or model_id)
+            if finish
+            else (FinishReason.OTHER, None, model_id)
+        )
+        fields = {
+            "text": self.text,
+            "tool_calls": tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
             if calls
             else (),
-            thinking=tuple(_thinking_part(pieces, provider) for pieces in thinking.values())
+            "thinking": tuple(_thinking_part(pieces, provider) for pieces in thinking.values())
             if thinking
             else (),
-            finish_reason=finish.reason if finish else FinishReason.OTHER,
-            raw_finish_reason=finish.raw_reason if finish else None,
-            usage=self._total_usage(),
-            model=model,
-            provider=provider,
-            model_id=(finish.model_id if finish and finish.model_id else model_id),
-            attempts=attempts,
-            raw=raw,
-        )
+            "finish_reason": reason,
+            "raw_finish_reason": raw_reason,
+            "usage": self._total_usage(),
+            "model": model,
+            "provider": provider,
+            "model_id": reported_id,
+            "attempts": attempts,
+            "raw": raw,
+        }
+        # The text, tool calls and reasoning are made here, of their fields' types. The rest
+        # comes from the plugin, whose events are not validated: where each of those values is
+        # already exactly its field's type, validation would return it as it is, so the model
+        # is built without it (hotswap.trusted); anything else is validated, to be coerced or
+        # refused as pydantic would.
+        if (
+            type(reason) is FinishReason
+            and (raw_reason is None or type(raw_reason) is str)
+            and type(fields["usage"]) is Usage
+            and type(model) is str
+            and type(provider) is str
+            and type(reported_id) is str
+            and (attempts == () or _all_attempts(attempts))
+        ):
+            return build(Completion, **fields)
+        return Completion(**fields)
 
     def _total_usage(self) -> Usage:
         """The updates merged field by field: a count left out of a later update (one not set
@@ -172,6 +192,10 @@ class StreamAssembler:
                 )
             )
         return ToolCall(id=call_id, name=name, arguments=arguments, extra=extra)
+
+
+def _all_attempts(attempts: object) -> bool:
+    return type(attempts) is tuple and all(type(a) is Attempt for a in attempts)
 
 
 def _thinking_part(pieces: list[ThinkingDelta], provider: str) -> ThinkingPart:

@@ -12,7 +12,10 @@ the same order and the same ``model_fields_set``, so it compares, prints and dum
 validated one does (tests/core/test_trusted.py holds every use to that).
 
 They skip ``model_post_init`` too: what it would check is the caller's to keep. Anything a
-caller or a plugin passes in is validated as before.
+caller or a plugin passes in is validated as before, with one exception that comes to the same:
+the answer :class:`~hotswap.streaming.StreamAssembler` puts together is built here when each
+value a plugin's events handed in is exactly its field's type, which validation would return
+as it is.
 """
 
 from __future__ import annotations
