@@ -128,6 +128,7 @@ class StreamAssembler:
             if finish
             else (FinishReason.OTHER, None, model_id)
         )
+        usage = self._total_usage()
         fields = {
             "text": self.text,
             "tool_calls": tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
@@ -138,7 +139,7 @@ class StreamAssembler:
             else (),
             "finish_reason": reason,
             "raw_finish_reason": raw_reason,
-            "usage": self._total_usage(),
+            "usage": usage,
             "model": model,
             "provider": provider,
             "model_id": reported_id,
@@ -153,7 +154,7 @@ class StreamAssembler:
         if (
             type(reason) is FinishReason
             and (raw_reason is None or type(raw_reason) is str)
-            and type(fields["usage"]) is Usage
+            and type(usage) is Usage
             and type(model) is str
             and type(provider) is str
             and type(reported_id) is str
