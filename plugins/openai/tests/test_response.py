@@ -18,6 +18,7 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
+from hotswap.framing import Frame
 
 QUIRKS = Quirks()
 
@@ -237,3 +238,47 @@ def test_a_whole_answer_reads_like_its_stream():
     )
     assert completion.tool_calls[0].arguments == {"a": 1}
     assert completion.raw is body
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        chunk({"content": "hi"}),
+        chunk({"content": "hi"}, model="m-2"),
+        {"choices": [{"delta": {"content": "hi"}}]},
+        chunk({"content": "hi"}, usage=None),
+        chunk({"content": "hi"}, usage={"prompt_tokens": 1, "completion_tokens": 2}),
+        chunk({"content": "hi"}, "stop"),
+        chunk({"content": "hi"}, "error"),
+        chunk({"content": ""}),
+        chunk({"content": None}),
+        chunk({"content": "hi", "role": "assistant"}),
+        chunk({"content": [{"type": "text", "text": "hi"}]}),
+        chunk({"reasoning": "hmm"}),
+        chunk({"refusal": "no"}),
+        chunk({"content": "hi"}, error={"message": "overloaded"}),
+        chunk({"content": "hi"}, x_groq={"usage": {"prompt_tokens": 1, "completion_tokens": 2}}),
+        chunk({"content": "hi"}, meta={"usage": {"prompt_tokens": 1, "completion_tokens": 2}}),
+        {"model": "m-1", "choices": [{"delta": {"content": "a"}}, {"delta": {"content": "b"}}]},
+        {"choices": [{"delta": {"content": "a"}}, {"delta": {}, "finish_reason": "error"}]},
+        chunk({"content": "hi"}, x_groq={"error": "stopped"}),
+        {"model": "m-1", "choices": []},
+    ],
+)
+@pytest.mark.parametrize(
+    "usage_fields", [("usage",), ("usage", "x_groq.usage"), ("meta.usage",)], ids=str
+)
+def test_a_chunk_of_text_alone_reads_as_the_full_reading_does(payload, usage_fields):
+    # translate() reads the commonest chunk itself; what it makes of any chunk, and remembers
+    # for the finish that follows, must be what translate_chunk() makes of it.
+    quirks = Quirks(usage_fields=usage_fields)
+    read, full = ChatStream(quirks), ChatStream(quirks)
+    finish = {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+
+    events = [
+        *read.translate(Frame(None, json.dumps(payload).encode())),
+        *read.translate(Frame(None, json.dumps(finish).encode())),
+        *read.close(),
+    ]
+
+    assert events == [*full.translate_chunk(payload), *full.translate_chunk(finish), *full.close()]

@@ -124,6 +124,8 @@ class ChatStream:
         self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
         self._last_index = -1
         self._usage_paths = _usage_paths(quirks.usage_fields)
+        paths = self._usage_paths
+        self._usage_at = paths[0][0] if len(paths) == 1 and not paths[0][1] else None
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
         try:
@@ -133,6 +135,26 @@ class ChatStream:
             if frame.data.strip() == "[DONE]":
                 return self.close()
             raise
+        # A chunk of text alone, as nearly every chunk is, read here rather than through
+        # translate_chunk(): one choice, no error, finish or usage, a delta of content only.
+        # Usage is looked for at its one place; a provider with several always reads in full.
+        choices = chunk.get("choices")
+        usage_at = self._usage_at
+        if (
+            choices
+            and len(choices) == 1
+            and usage_at
+            and chunk.get(usage_at) is None
+            and "error" not in chunk
+            and "x_groq" not in chunk
+        ):
+            choice = choices[0]
+            delta = choice.get("delta")
+            if delta and len(delta) == 1 and not choice.get("finish_reason"):
+                content = delta.get("content")
+                if content and content.__class__ is str:
+                    self._model_id = chunk.get("model") or self._model_id
+                    return (TextDelta(content),)
         return self.translate_chunk(chunk)
 
     def close(self) -> tuple[StreamEvent, ...]:
