@@ -135,3 +135,39 @@ def test_thinking_is_grouped_into_blocks_with_their_signatures():
 
 def test_a_stream_without_finish_has_reason_other():
     assert assemble(TextDelta("partial")).finish_reason is FinishReason.OTHER
+
+
+def test_an_event_of_a_subclass_adds_up_as_its_type_does():
+    # The assembler reads the events every answer carries by their exact type; one a plugin
+    # made from a subclass is read as the type it extends.
+    class Text(TextDelta):
+        pass
+
+    class Counted(UsageUpdate):
+        pass
+
+    class Done(Finish):
+        pass
+
+    class Thought(ThinkingDelta):
+        pass
+
+    class Reset(StreamReset):
+        pass
+
+    completion = assemble(
+        Text("lost"),
+        Reset("first", "overloaded"),
+        Thought("hmm"),
+        Text("Hi"),
+        TextDelta("!"),
+        Counted(Usage(output_tokens=2)),
+        Done(FinishReason.LENGTH, "max_tokens", model_id="m-2"),
+    )
+
+    assert (completion.text, completion.thinking[0].text) == ("Hi!", "hmm")
+    assert (completion.usage.output_tokens, completion.finish_reason, completion.model_id) == (
+        2,
+        FinishReason.LENGTH,
+        "m-2",
+    )
