@@ -4,10 +4,11 @@ left to httpx2."""
 
 from __future__ import annotations
 
+import httpcore2
 import httpx2
 import pytest
 
-from hotswap.outgoing import direct
+from hotswap.outgoing import RequestBuilder, direct
 
 URL = httpx2.URL("http://127.0.0.1:8123/v1/messages")
 BODY = b'{"model":"m","messages":[]}'
@@ -82,3 +83,52 @@ def test_a_header_httpx2_cannot_encode_fails_as_it_does():
         httpx2.Client().build_request("POST", URL, content=BODY, headers={"x-name": "Åse"})
     with pytest.raises(UnicodeEncodeError):
         direct("POST", URL, httpx2.Headers(), {"x-name": "Åse"}, BODY, TIMEOUT)
+
+
+class _Recorder:
+    """A connection pool that keeps the request it is handed and answers nothing."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpcore2.Request] = []
+
+    def handle_request(self, request: httpcore2.Request) -> httpcore2.Response:
+        self.requests.append(request)
+        raise httpcore2.ConnectError("recorded")
+
+
+def handed(request: httpcore2.Request) -> tuple:
+    url = request.url
+    body = b"".join(request.stream)  # type: ignore[arg-type]
+    return request.method, (url.scheme, url.host, url.port, url.target), request.headers, body
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8123/v1/messages", "https://api.example.com/v1/chat?alt=sse"]
+)
+def test_a_pooled_request_is_what_httpx2s_transport_hands_its_pool(url):
+    client = httpx2.Client()
+    recorder = client._transport._pool = _Recorder()
+    headers = {"content-type": "application/json", "x-api-key": "sk-ant-api03-simulated-key-0001"}
+    limits = (5.0, 60.0, 5.0, 5.0)
+
+    pool, request = RequestBuilder().pooled(client, "POST", url, headers, BODY, limits)
+    sent = RequestBuilder().build(client, True, "POST", url, headers, BODY, limits)
+    with pytest.raises(httpx2.ConnectError):
+        client._transport_for_url(sent.url).handle_request(sent)
+
+    assert pool is recorder
+    assert handed(request) == handed(recorder.requests[0])
+    assert request.extensions == recorder.requests[0].extensions == TIMEOUT
+
+
+def test_a_client_sending_through_another_transport_is_not_pooled():
+    client = httpx2.Client(transport=httpx2.MockTransport(lambda request: httpx2.Response(200)))
+
+    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, (5, 60, 5, 5)) is None
+
+
+@pytest.mark.parametrize(("headers", "body"), [({}, b""), ({"Content-Length": "1"}, BODY)])
+def test_a_request_direct_leaves_to_httpx2_is_not_pooled(headers, body):
+    client = httpx2.Client()
+
+    assert RequestBuilder().pooled(client, "POST", str(URL), headers, body, (5, 60, 5, 5)) is None

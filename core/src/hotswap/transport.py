@@ -15,9 +15,19 @@ from contextlib import aclosing
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
 
+import httpcore2
 import httpx2
 
-from hotswap.answers import AsyncAnswer, HttpxAnswer, described_answer
+from hotswap.answers import (
+    POOL_ERRORS,
+    Answer,
+    AsyncAnswer,
+    HttpxAnswer,
+    SyncHttpxAnswer,
+    async_pool_answer,
+    described_answer,
+    pool_answer,
+)
 from hotswap.completion import Completion
 from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
@@ -32,6 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Limits", "Timeouts", "Transport", "transport_failure"]
 
+_ERRORS: tuple[type[Exception], ...] = (httpx2.TransportError, *POOL_ERRORS)
+"""What sending a request and reading its answer raise when the network fails."""
+
 
 class Transport:
     """Sends exchanges over pooled connections. Use it as a context manager, or call
@@ -42,7 +55,7 @@ class Transport:
     :param async_client: the same for async.
     """
 
-    _async_errors: ClassVar[tuple[type[Exception], ...]] = (httpx2.TransportError,)
+    _async_errors: ClassVar[tuple[type[Exception], ...]] = _ERRORS
     """What the async client raises when the network fails (see :meth:`_async_failure`)."""
 
     def __init__(
@@ -58,7 +71,9 @@ class Transport:
         self._async_client = async_client
         self._own_async = False
         self._async_loop: asyncio.AbstractEventLoop | None = None
-        self._build = RequestBuilder().build
+        builder = RequestBuilder()
+        self._build = builder.build
+        self._pooled = builder.pooled
 
     @classmethod
     def aiohttp(
@@ -117,25 +132,25 @@ class Transport:
     # base URL, and keeps no cookies worth sending to an API: its requests are built directly
     # (hotswap.outgoing) and go straight to the connection pool for their URL (a proxy's, if
     # the environment names one), which skips the client's own per-request work (about 40 µs
-    # of CPU, measured in benchmarks/). A client passed in may be configured for any of those,
-    # so it builds and sends its requests itself.
+    # of CPU, measured in benchmarks/), and the pool's answer is read as it comes
+    # (hotswap.answers). A client passed in may be configured for any of those, so it builds
+    # and sends its requests itself.
 
-    def _open(self, exchange: Exchange, timer: AttemptTimer) -> httpx2.Response:
+    def _open(self, exchange: Exchange, timer: AttemptTimer) -> Answer:
         """Send an exchange's request; the response, once its headers have arrived."""
         client = self.client
         own = self._own_sync and not client.is_closed
-        request = self._build(
-            client,
-            own,
-            exchange.method,
-            exchange.url,
-            exchange.headers,
-            exchange.body,
-            self._limits(exchange, timer),
-        )
+        method, url, headers, body = exchange.method, exchange.url, exchange.headers, exchange.body
+        limits = self._limits(exchange, timer)
         if own:
-            return client._transport_for_url(request.url).handle_request(request)
-        return client.send(request, stream=True)
+            pooled = self._pooled(client, method, url, headers, body, limits)
+            if pooled is not None:
+                pool, sent = pooled
+                return pool_answer(pool.handle_request(sent))
+        request = self._build(client, own, method, url, headers, body, limits)
+        if own:
+            return SyncHttpxAnswer(client._transport_for_url(request.url).handle_request(request))
+        return SyncHttpxAnswer(client.send(request, stream=True))
 
     # -- sync --------------------------------------------------------------------------------
 
@@ -156,13 +171,13 @@ class Transport:
         guard = SyncGuard(timer)
         guard.waiting = True
         try:
-            response = self._open(exchange, timer)
+            answer = self._open(exchange, timer)
             try:
-                guard.attach(response.extensions)
-                return _described(response, response.read())
+                guard.attach(answer.extensions)
+                return described_answer(answer, answer.read())
             finally:
-                response.close()
-        except httpx2.TransportError as exc:
+                answer.close()
+        except _ERRORS as exc:
             raise guarded_failure(exchange, timer, transport_failure(exc)) from None
         finally:
             guard.cancel()
@@ -186,19 +201,19 @@ class Transport:
         guard.waiting = True
         try:
             try:
-                response = self._open(exchange, timer)
-            except httpx2.TransportError as exc:
+                answer = self._open(exchange, timer)
+            except _ERRORS as exc:
                 raise guarded_failure(exchange, timer, transport_failure(exc)) from None
             try:
-                guard.attach(response.extensions)
-                if response.status_code >= 300:
+                guard.attach(answer.extensions)
+                if answer.status >= 300:
                     try:
-                        body = response.read()
-                    except httpx2.TransportError as exc:
+                        body = answer.read()
+                    except _ERRORS as exc:
                         raise guarded_failure(exchange, timer, transport_failure(exc)) from None
-                    raise exchange.error(_described(response, body))
+                    raise exchange.error(described_answer(answer, body))
                 state = exchange.open_stream()
-                chunks = response.iter_bytes()
+                chunks = answer.chunks()
                 try:
                     while True:
                         guard.waiting = True
@@ -214,13 +229,13 @@ class Transport:
                             raise state.failure
                         if timer.check(time.monotonic()):
                             raise timed_out(exchange, timer)
-                except httpx2.TransportError as exc:
+                except _ERRORS as exc:
                     raise guarded_failure(exchange, timer, transport_failure(exc)) from None
                 yield from state.end()
                 if state.failure is not None:
                     raise state.failure
             finally:
-                response.close()
+                answer.close()
         finally:
             guard.cancel()
 
@@ -425,15 +440,20 @@ class Transport:
         """Send a request; return the response once its headers have arrived."""
         client = self.async_client
         own = self._own_async and not client.is_closed
-        request = self._build(client, own, method, url, headers, body, limits)
         if own:  # as for sync requests: see _open
-            pool = client._transport_for_url(request.url)
-            return HttpxAnswer(await pool.handle_async_request(request))
+            pooled = self._pooled(client, method, url, headers, body, limits)
+            if pooled is not None:
+                pool, sent = pooled
+                return async_pool_answer(await pool.handle_async_request(sent))
+        request = self._build(client, own, method, url, headers, body, limits)
+        if own:
+            transport = client._transport_for_url(request.url)
+            return HttpxAnswer(await transport.handle_async_request(request))
         return HttpxAnswer(await client.send(request, stream=True))
 
     def _async_failure(self, exc: BaseException) -> TransportFailure:
         """Describe one of :attr:`_async_errors` for classification."""
-        assert isinstance(exc, httpx2.TransportError)
+        assert isinstance(exc, _ERRORS)
         return transport_failure(exc)
 
     async def aclose(self) -> None:
@@ -459,19 +479,20 @@ def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
     return HttpResponse(response.status_code, response.headers, body)
 
 
-def transport_failure(exc: httpx2.TransportError) -> TransportFailure:
-    """Describe an httpx2 exception in transport-neutral terms, for classification."""
+def transport_failure(exc: Exception) -> TransportFailure:
+    """Describe an httpx2 exception, or the connection pool's of the same name (see
+    :data:`~hotswap.answers.POOL_ERRORS`), in transport-neutral terms, for classification."""
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if isinstance(exc, httpx2.ConnectTimeout):
+    if isinstance(exc, (httpx2.ConnectTimeout, httpcore2.ConnectTimeout)):
         return TransportFailure(ErrorKind.TIMEOUT, "connect", detail)
-    if isinstance(exc, httpx2.WriteTimeout):
+    if isinstance(exc, (httpx2.WriteTimeout, httpcore2.WriteTimeout)):
         return TransportFailure(ErrorKind.TIMEOUT, "write", detail)
-    if isinstance(exc, httpx2.PoolTimeout):
+    if isinstance(exc, (httpx2.PoolTimeout, httpcore2.PoolTimeout)):
         return TransportFailure(ErrorKind.TIMEOUT, "pool", detail)
-    if isinstance(exc, httpx2.TimeoutException):
+    if isinstance(exc, (httpx2.TimeoutException, httpcore2.TimeoutException)):
         return TransportFailure(ErrorKind.TIMEOUT, "read", detail)
-    if isinstance(exc, httpx2.ConnectError):
+    if isinstance(exc, (httpx2.ConnectError, httpcore2.ConnectError)):
         return TransportFailure(ErrorKind.CONNECTION, "connect", detail)
-    if isinstance(exc, httpx2.WriteError):
+    if isinstance(exc, (httpx2.WriteError, httpcore2.WriteError)):
         return TransportFailure(ErrorKind.CONNECTION, "write", detail)
     return TransportFailure(ErrorKind.CONNECTION, "read", detail)
