@@ -194,8 +194,8 @@ def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
     client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
     with Transport() as transport:
         # Made the transport's own client, as a chain's default client is, so that requests
-        # take the path they take over the network (see Transport._open), not a client's that
-        # was passed in.
+        # are built as over the network (see Transport._open), not as a client's that was
+        # passed in; with no connection pool under the mock, they go to it as httpx2's.
         transport._client, transport._own_sync = client, True
         yield InMemory(chain_for(url, fmt, transport=transport), client, exchange, content)
 

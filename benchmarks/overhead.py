@@ -7,9 +7,11 @@ msgspec, the fastest JSON reader and the one hotswap uses.
 The in-memory rows replace the network by httpx2's mock transport answering with the bytes the
 simulator answered: no sockets, no other process, so the difference is hotswap's own work
 alone, measured with far less noise than over loopback. The mock transport sits under the
-transport's own client, so hotswap's requests take the path they take over the network (built
-directly and handed to the pool, see ``Transport._open``) while the bare ones go through the
-client's every layer, as an application's would."""
+transport's own client, so hotswap's requests are built directly as over the network (see
+``Transport._open``) while the bare ones go through the client's every layer, as an
+application's would; but with no connection pool under it, hotswap hands the mock httpx2's
+request and reads httpx2's response, which over the network it skips (``hotswap.answers``).
+These rows are hotswap's own work, without most of what it saves."""
 
 from __future__ import annotations
 
