@@ -82,8 +82,8 @@ class AsyncAnswer(Protocol):
     async def aclose(self) -> None: ...
 
 
-class SyncHttpxAnswer:
-    """An httpx2 response as the sync path reads it."""
+class _HttpxResponse:
+    """What both paths read alike of an httpx2 response."""
 
     __slots__ = ("_response",)
 
@@ -96,7 +96,13 @@ class SyncHttpxAnswer:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self._response.headers  # httpx2's already behave as the protocol says
+        return self._response.headers  # httpx2's already behave as the protocols say
+
+
+class SyncHttpxAnswer(_HttpxResponse):
+    """An httpx2 response as the sync path reads it."""
+
+    __slots__ = ()
 
     @property
     def extensions(self) -> Mapping[str, Any]:
@@ -112,21 +118,10 @@ class SyncHttpxAnswer:
         self._response.close()
 
 
-class HttpxAnswer:
+class HttpxAnswer(_HttpxResponse):
     """An httpx2 response as the async path reads it."""
 
-    __slots__ = ("_response",)
-
-    def __init__(self, response: httpx2.Response) -> None:
-        self._response = response
-
-    @property
-    def status(self) -> int:
-        return self._response.status_code
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self._response.headers  # httpx2's already behave as the protocol says
+    __slots__ = ()
 
     async def read(self) -> bytes:
         return await self._response.aread()
@@ -193,29 +188,22 @@ def pool_answer(response: httpcore2.Response) -> PoolAnswer | SyncHttpxAnswer:
     httpx2 wraps it where it has a content coding for httpx2 to decode."""
     if not _coded(response.headers):
         return PoolAnswer(response)
-    stream = _PoolStream(response)
-    return SyncHttpxAnswer(
-        httpx2.Response(
-            response.status,
-            headers=response.headers,
-            stream=stream,
-            extensions=response.extensions,
-        )
-    )
+    return SyncHttpxAnswer(_as_httpx(response, _PoolStream(response)))
 
 
 def async_pool_answer(response: httpcore2.Response) -> AsyncPoolAnswer | HttpxAnswer:
     """:func:`pool_answer`, for the async pool."""
     if not _coded(response.headers):
         return AsyncPoolAnswer(response)
-    stream = _AsyncPoolStream(response)
-    return HttpxAnswer(
-        httpx2.Response(
-            response.status,
-            headers=response.headers,
-            stream=stream,
-            extensions=response.extensions,
-        )
+    return HttpxAnswer(_as_httpx(response, _AsyncPoolStream(response)))
+
+
+def _as_httpx(
+    response: httpcore2.Response, stream: httpx2.SyncByteStream | httpx2.AsyncByteStream
+) -> httpx2.Response:
+    """``response`` as httpx2's transport wraps it, ``stream`` its body."""
+    return httpx2.Response(
+        response.status, headers=response.headers, stream=stream, extensions=response.extensions
     )
 
 
