@@ -132,3 +132,10 @@ def test_a_request_direct_leaves_to_httpx2_is_not_pooled(headers, body):
     client = httpx2.Client()
 
     assert RequestBuilder().pooled(client, "POST", str(URL), headers, body, (5, 60, 5, 5)) is None
+
+
+def test_an_httpx2_transport_without_the_pool_it_used_to_have_is_not_pooled():
+    client = httpx2.Client()
+    del client._transport._pool  # as in a release of httpx2 that renamed it
+
+    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, (5, 60, 5, 5)) is None

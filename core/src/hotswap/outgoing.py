@@ -18,7 +18,7 @@ skip httpx2's request and response objects altogether (:meth:`RequestBuilder.poo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import httpcore2
 import httpx2
@@ -128,7 +128,9 @@ class RequestBuilder:
             return None
         parsed, target = self._parsed(url)
         transport = client._transport_for_url(parsed)
-        if type(transport) not in _POOLED:
+        # The pool is a private attribute: a release of httpx2 without it sends as before.
+        pool = getattr(transport, "_pool", None) if type(transport) in _POOLED else None
+        if pool is None:
             return None
         raw = _raw_headers(parsed, client.headers, headers, body)
         if raw is None:
@@ -136,7 +138,7 @@ class RequestBuilder:
         request = httpcore2.Request(
             method, target, headers=raw, content=body, extensions=_extensions(limits)
         )
-        return cast("_Pooled", transport)._pool, request
+        return pool, request
 
     def _parsed(self, url: str) -> tuple[httpx2.URL, httpcore2.URL]:
         parsed = self._urls.get(url)
@@ -154,7 +156,6 @@ class RequestBuilder:
 
 # httpx2's own transports, whose connection pool (httpcore2) is handed requests directly.
 _POOLED = (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport)
-_Pooled = httpx2.HTTPTransport | httpx2.AsyncHTTPTransport
 
 
 def _extensions(limits: Limits) -> dict[str, Any]:
