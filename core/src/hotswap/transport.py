@@ -142,15 +142,15 @@ class Transport:
         own = self._own_sync and not client.is_closed
         method, url, headers, body = exchange.method, exchange.url, exchange.headers, exchange.body
         limits = self._limits(exchange, timer)
-        if own:
-            pooled = self._pooled(client, method, url, headers, body, limits)
-            if pooled is not None:
-                pool, sent = pooled
-                return pool_answer(pool.handle_request(sent))
+        if not own:
+            request = self._build(client, own, method, url, headers, body, limits)
+            return SyncHttpxAnswer(client.send(request, stream=True))
+        pooled = self._pooled(client, method, url, headers, body, limits)
+        if pooled is not None:
+            pool, sent = pooled
+            return pool_answer(pool.handle_request(sent))
         request = self._build(client, own, method, url, headers, body, limits)
-        if own:
-            return SyncHttpxAnswer(client._transport_for_url(request.url).handle_request(request))
-        return SyncHttpxAnswer(client.send(request, stream=True))
+        return SyncHttpxAnswer(client._transport_for_url(request.url).handle_request(request))
 
     # -- sync --------------------------------------------------------------------------------
 
@@ -440,16 +440,17 @@ class Transport:
         """Send a request; return the response once its headers have arrived."""
         client = self.async_client
         own = self._own_async and not client.is_closed
-        if own:  # as for sync requests: see _open
-            pooled = self._pooled(client, method, url, headers, body, limits)
-            if pooled is not None:
-                pool, sent = pooled
-                return async_pool_answer(await pool.handle_async_request(sent))
+        if not own:
+            request = self._build(client, own, method, url, headers, body, limits)
+            return HttpxAnswer(await client.send(request, stream=True))
+        # As for sync requests: see _open.
+        pooled = self._pooled(client, method, url, headers, body, limits)
+        if pooled is not None:
+            pool, sent = pooled
+            return async_pool_answer(await pool.handle_async_request(sent))
         request = self._build(client, own, method, url, headers, body, limits)
-        if own:
-            transport = client._transport_for_url(request.url)
-            return HttpxAnswer(await transport.handle_async_request(request))
-        return HttpxAnswer(await client.send(request, stream=True))
+        transport = client._transport_for_url(request.url)
+        return HttpxAnswer(await transport.handle_async_request(request))
 
     def _async_failure(self, exc: BaseException) -> TransportFailure:
         """Describe one of :attr:`_async_errors` for classification."""

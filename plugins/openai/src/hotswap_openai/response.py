@@ -123,8 +123,8 @@ class ChatStream:
         self._refused = False
         self._indexes: dict[str, int] = {}  # tool-call id -> index, for chunks without one
         self._last_index = -1
-        self._usage_paths = _usage_paths(quirks.usage_fields)
-        paths = self._usage_paths
+        self._usage_paths = paths = _usage_paths(quirks.usage_fields)
+        # Usage's one top-level place, where it has one: translate() then looks only there.
         self._usage_at = paths[0][0] if len(paths) == 1 and not paths[0][1] else None
 
     def translate(self, frame: Frame) -> Iterable[StreamEvent | StreamFailure]:
