@@ -13,6 +13,7 @@ from hotswap.outgoing import RequestBuilder, direct
 URL = httpx2.URL("http://127.0.0.1:8123/v1/messages")
 BODY = b'{"model":"m","messages":[]}'
 TIMEOUT = {"timeout": {"connect": 5.0, "read": 60.0, "write": 5.0, "pool": 5.0}}
+LIMITS = dict(TIMEOUT["timeout"])
 
 
 def both(
@@ -109,7 +110,7 @@ def test_a_pooled_request_is_what_httpx2s_transport_hands_its_pool(url):
     client = httpx2.Client()
     recorder = client._transport._pool = _Recorder()
     headers = {"content-type": "application/json", "x-api-key": "sk-ant-api03-simulated-key-0001"}
-    limits = (5.0, 60.0, 5.0, 5.0)
+    limits = dict(TIMEOUT["timeout"])
 
     pool, request = RequestBuilder().pooled(client, "POST", url, headers, BODY, limits)
     sent = RequestBuilder().build(client, True, "POST", url, headers, BODY, limits)
@@ -124,18 +125,18 @@ def test_a_pooled_request_is_what_httpx2s_transport_hands_its_pool(url):
 def test_a_client_sending_through_another_transport_is_not_pooled():
     client = httpx2.Client(transport=httpx2.MockTransport(lambda request: httpx2.Response(200)))
 
-    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, (5, 60, 5, 5)) is None
+    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, LIMITS) is None
 
 
 @pytest.mark.parametrize(("headers", "body"), [({}, b""), ({"Content-Length": "1"}, BODY)])
 def test_a_request_direct_leaves_to_httpx2_is_not_pooled(headers, body):
     client = httpx2.Client()
 
-    assert RequestBuilder().pooled(client, "POST", str(URL), headers, body, (5, 60, 5, 5)) is None
+    assert RequestBuilder().pooled(client, "POST", str(URL), headers, body, LIMITS) is None
 
 
 def test_an_httpx2_transport_without_the_pool_it_used_to_have_is_not_pooled():
     client = httpx2.Client()
     del client._transport._pool  # as in a release of httpx2 that renamed it
 
-    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, (5, 60, 5, 5)) is None
+    assert RequestBuilder().pooled(client, "POST", str(URL), {}, BODY, LIMITS) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -124,3 +125,44 @@ def unanswered_port():
     yield port
     for sock in (*fillers, server):
         sock.close()
+
+
+class ManualAlarms:
+    """An alarm clock for a transport's guards that moves only when :meth:`advance` says, so
+    limits of minutes (the defaults) can be tested in a moment. Thread-safe: a sync transport
+    sets alarms from the thread reading the answer while the test moves the clock."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self._now = now
+        self._pending: list[list[Any]] = []  # [when, callback], callback None once cancelled
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now
+
+    def at(self, when: float, callback: Callable[[], None]) -> Any:
+        entry: list[Any] = [when, callback]
+        with self._lock:
+            self._pending.append(entry)
+
+        class _Alarm:
+            def cancel(self) -> None:
+                entry[1] = None
+
+        return _Alarm()
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on and ring every alarm due by then, in order of time."""
+        with self._lock:
+            self._now += seconds
+        while True:
+            with self._lock:
+                due = sorted(
+                    (e for e in self._pending if e[1] is not None and e[0] <= self._now),
+                    key=lambda e: e[0],
+                )
+                if not due:
+                    return
+                entry = due[0]
+                self._pending.remove(entry)
+            entry[1]()

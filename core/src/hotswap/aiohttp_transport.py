@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING
 
 import aiohttp
 
 from hotswap.errors import ErrorKind
 from hotswap.http import TransportFailure
 from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.transport import Limits, Transport
-
-if TYPE_CHECKING:
-    from hotswap.exchange import Exchange
+from hotswap.transport import Transport
+from hotswap.watchdog import AlarmClock, SocketLimits
 
 __all__ = ["AiohttpTransport"]
 
@@ -39,7 +36,7 @@ POOL_SIZE = 100
 """Connections kept per transport (and so per event loop), as httpx2's pool keeps."""
 
 _TIMEOUTS_KEPT = 64
-"""aiohttp timeout settings a transport keeps, one per set of limits it has sent with."""
+"""aiohttp timeout settings a transport keeps, one per connect and pool limit it has sent with."""
 
 
 class AiohttpTransport(Transport):
@@ -51,6 +48,7 @@ class AiohttpTransport(Transport):
     :param trust_env: read proxy settings (``HTTPS_PROXY``, ``NO_PROXY``...) and ``~/.netrc``
         from the environment, as httpx2 does by default. Off by default: aiohttp then reads
         the environment again for every request, which costs about 0.4 ms each.
+    :param alarms: as for :class:`~hotswap.transport.Transport`.
     """
 
     _async_errors = (aiohttp.ClientError,)
@@ -61,13 +59,14 @@ class AiohttpTransport(Transport):
         timeouts: Timeouts | None = None,
         pool_size: int = POOL_SIZE,
         trust_env: bool = False,
+        alarms: AlarmClock | None = None,
     ) -> None:
-        super().__init__(timeouts=timeouts)
+        super().__init__(timeouts=timeouts, alarms=alarms)
         self._pool_size = pool_size
         self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
-        self._client_timeouts: dict[Limits, aiohttp.ClientTimeout] = {}
+        self._client_timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -84,25 +83,29 @@ class AiohttpTransport(Transport):
             self._session_loop = loop
         return self._session
 
-    @staticmethod
-    def _limits(exchange: Exchange, timer: AttemptTimer) -> Limits:
-        # No socket read limit: the attempt's guard bounds reads (first event, idle, whole
-        # attempt) on its own, and aiohttp moves a read limit's timer on every packet received,
-        # which cost 42k instructions a request over loopback (cachegrind; about 20 µs of CPU
-        # against bare aiohttp). Token refreshes, which have no guard, keep theirs.
-        connect, _read, write, pool = Transport._limits(exchange, timer)
-        return (connect, None, write, pool)
+    def _limits(self, timer: AttemptTimer) -> SocketLimits:
+        # No socket read limit: the attempt's guard, which cancels the task at any point,
+        # bounds reads (first event, idle, attempt) on its own, and aiohttp moves a read limit's
+        # timer on every packet received, a cost paid by every request. Token refreshes, which
+        # have no guard, keep theirs.
+        return {**super()._limits(timer), "read": None}
 
     async def _aopen(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, limits: Limits
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        limits: SocketLimits,
     ) -> _AiohttpAnswer:
-        timeout = self._client_timeouts.get(limits)
+        connect, read, pool = limits["connect"] or 0.0, limits["read"], limits["pool"] or 0.0
+        key = (connect, read, pool)
+        timeout = self._client_timeouts.get(key)
         if timeout is None:
             # Kept per set of limits: a chain sends with a few, and every request needs one.
             if len(self._client_timeouts) >= _TIMEOUTS_KEPT:
                 self._client_timeouts.clear()
-            connect, read, _write, pool = limits
-            timeout = self._client_timeouts[limits] = aiohttp.ClientTimeout(
+            timeout = self._client_timeouts[key] = aiohttp.ClientTimeout(
                 total=None,
                 connect=pool + connect,  # aiohttp counts the wait for a pooled connection here
                 sock_connect=connect,

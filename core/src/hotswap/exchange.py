@@ -54,6 +54,8 @@ class Exchange:
     :param request: the conversation and options as the caller gave them.
     :param stream: whether the answer is to be streamed.
     :param timeouts: the attempt's limits (default: the transport's).
+    :param time_left: seconds left of the call's deadline, if it has one: the attempt ends by
+        then whatever its own limits say.
     :raises UnknownProviderError: no installed plugin provides the model's provider.
     :raises ConfigError: the model's auth type is one its provider does not accept.
     :raises CredentialError: the credential it needs cannot be found.
@@ -67,9 +69,11 @@ class Exchange:
         *,
         stream: bool,
         timeouts: Timeouts | None = None,
+        time_left: float | None = None,
     ) -> None:
         self.host = host
         self.timeouts = timeouts
+        self.time_left = time_left
         self.model = model
         self.provider = host.provider(model.provider)
         self.request = _with_model_defaults(request, model, self.provider)

@@ -83,7 +83,9 @@ class TransportFailure:
     """
 
     kind: ErrorKind
-    phase: Literal["connect", "write", "read", "pool", "stream", "first_event", "idle", "attempt"]
+    phase: Literal[
+        "connect", "write", "read", "pool", "stream", "first_event", "idle", "attempt", "deadline"
+    ]
     detail: str
 
 

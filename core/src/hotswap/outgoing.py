@@ -23,11 +23,9 @@ from typing import Any
 import httpcore2
 import httpx2
 
-__all__ = ["Limits", "RequestBuilder", "direct"]
+from hotswap.watchdog import SocketLimits
 
-Limits = tuple[float, float | None, float, float]
-"""A request's socket limits in seconds: connect, read, write, pool. A read limit of None sets
-none: the attempt's guard is what bounds reads (see ``AiohttpTransport``)."""
+__all__ = ["RequestBuilder", "direct"]
 
 _URL_CACHE = 256
 """Parsed URLs a builder keeps: a chain sends to a handful, and parsing one costs a third of
@@ -97,7 +95,7 @@ class RequestBuilder:
         url: str,
         headers: Mapping[str, str],
         body: bytes | None,
-        limits: Limits,
+        limits: SocketLimits,
     ) -> httpx2.Request:
         """The request to send on ``client``; ``own``: a client the transport made, whose
         requests are built directly where :func:`direct` can."""
@@ -118,7 +116,7 @@ class RequestBuilder:
         url: str,
         headers: Mapping[str, str],
         body: bytes | None,
-        limits: Limits,
+        limits: SocketLimits,
     ) -> tuple[Any, httpcore2.Request] | None:
         """For a client the transport made: the connection pool of httpx2's own transport for
         ``url`` (a proxy's, if the environment names one), and :func:`direct`'s request as
@@ -158,6 +156,7 @@ class RequestBuilder:
 _POOLED = (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport)
 
 
-def _extensions(limits: Limits) -> dict[str, Any]:
-    connect, read, write, pool = limits
-    return {"timeout": {"connect": connect, "read": read, "write": write, "pool": pool}}
+def _extensions(limits: SocketLimits) -> dict[str, Any]:
+    # The limits themselves, not a copy: the transport widens the read limit once the headers
+    # have arrived (hotswap.watchdog.after_headers).
+    return {"timeout": limits}

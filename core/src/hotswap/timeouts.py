@@ -2,30 +2,42 @@
 
 The limits suit real providers, reasoning models included: a reasoning model can think for
 minutes before it sends its first event, but once it is talking, a long silence means the
-stream has stalled. The defaults, in seconds:
+answer has stalled. The defaults, in seconds:
 
 ============== ======= =====================================================================
 limit          default what it bounds
 ============== ======= =====================================================================
 connect        10      opening the connection
-first_event    300     from sending the request to the first stream event (or, for a whole
-                       answer, to its response headers)
-idle           90      between stream events, once the first has arrived
+first_event    300     from sending the request to the first stream event; for a whole
+                       answer, to its response headers
+idle           90      once the first event has arrived, any silence: between two stream
+                       events, or between two pieces of a whole answer's body
 attempt        600     one attempt from start to finish; a model's ``timeout_s`` replaces it
 write, pool    30      sending the body; waiting for a free pooled connection
 ============== ======= =====================================================================
 
+What resets the idle clock is an *event*: a stream frame the provider's plugin turns into at
+least one event (text, thinking, a tool call, usage, the finish), or, for a whole answer, any
+piece of its body. Keep-alives do not: an SSE comment, Anthropic's ``ping``, a blank NDJSON
+line, or any frame that yields no event leaves the clock running, so a provider that only
+pings is cut at the idle limit instead of holding the call until the attempt limit. Time the
+caller spends on an event it was handed is not the provider's silence and is not counted.
+
 The whole call, across every attempt and every backoff wait, has one more limit (the chain's
-``deadline_s``, or the request's ``timeout_s``); an attempt never runs past it. A timed-out
-attempt is a ``timeout`` failure, which fails over like any other condition.
+``deadline_s``, or the request's ``timeout_s``); an attempt never runs past it. Each limit
+fires at its own time, whichever is nearest, whatever the others are. A limit that passes is
+a ``timeout`` failure, which fails over like any other condition.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["AttemptTimer", "Timeouts"]
+__all__ = ["AttemptTimer", "Phase", "Timeouts"]
+
+Phase = Literal["first_event", "idle", "attempt", "deadline"]
+"""Which limit cut an attempt: the four the attempt's guard enforces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +51,6 @@ class Timeouts:
     write: float = 30.0
     pool: float = 30.0
 
-    def within(self, seconds: float) -> Timeouts:
-        """These limits, none longer than ``seconds`` (what is left of the call's deadline)."""
-        seconds = max(seconds, 0.001)
-        if seconds >= max(self.connect, self.first_event, self.idle, self.attempt):
-            return self  # the usual case, far from the deadline: nothing to shorten
-        return replace(
-            self,
-            connect=min(self.connect, seconds),
-            first_event=min(self.first_event, seconds),
-            idle=min(self.idle, seconds),
-            attempt=min(self.attempt, seconds),
-        )
-
 
 class AttemptTimer:
     """When one attempt must next hear something, and which limit it broke if it did not.
@@ -61,33 +60,44 @@ class AttemptTimer:
 
     :param limits: the attempt's limits.
     :param started: when the attempt began, on the transport's monotonic clock.
-    :param streaming: whether the answer is a stream; a whole answer has only its ``attempt``
-        limit once the request is sent, since it arrives all at once when it is done.
+    :param streaming: whether the answer is a stream (only the words of :attr:`expired`
+        differ: a whole answer's first event is its response headers).
+    :param time_left: seconds left of the call's deadline when the attempt began, if it has one.
     """
 
-    __slots__ = ("_heard_at", "_started", "expired", "limits", "streaming")
+    __slots__ = ("_by", "_heard_at", "ends", "expired", "limits", "started", "streaming")
 
-    def __init__(self, limits: Timeouts, started: float, *, streaming: bool) -> None:
+    def __init__(
+        self,
+        limits: Timeouts,
+        started: float,
+        *,
+        streaming: bool,
+        time_left: float | None = None,
+    ) -> None:
         self.limits = limits
         self.streaming = streaming
-        self._started = started
+        self.started = started
         self._heard_at: float | None = None
-        self.expired: tuple[Literal["first_event", "idle", "attempt"], str] | None = None
-        """Once a limit has passed: its phase (``first_event``, ``idle``, ``attempt``) and a
-        sentence for people."""
+        by: Phase = "attempt"
+        ends = started + limits.attempt
+        if time_left is not None and started + time_left < ends:
+            by, ends = "deadline", started + max(time_left, 0.0)
+        self._by = by
+        self.ends = ends
+        """When the attempt must be over, whatever it hears: its own limit or the call's."""
+        self.expired: tuple[Phase, str] | None = None
+        """Once a limit has passed: its phase and a sentence for people."""
 
     def heard(self, now: float) -> None:
         """Events arrived (or were handed on) at ``now``: the idle limit counts from here."""
         self._heard_at = now
 
     def deadline(self) -> float:
-        """When the current limit passes."""
-        end = self._started + self.limits.attempt
-        if not self.streaming:
-            return end
+        """When the nearest limit passes."""
         if self._heard_at is None:
-            return min(end, self._started + self.limits.first_event)
-        return min(end, self._heard_at + self.limits.idle)
+            return min(self.ends, self.started + self.limits.first_event)
+        return min(self.ends, self._heard_at + self.limits.idle)
 
     def check(self, now: float) -> bool:
         """Whether a limit has passed at ``now``; if so :attr:`expired` says which."""
@@ -96,10 +106,14 @@ class AttemptTimer:
         if now < self.deadline():
             return False
         limits = self.limits
-        if now >= self._started + limits.attempt:
-            self.expired = ("attempt", f"the attempt took longer than {limits.attempt:g} s")
+        if now >= self.ends:
+            if self._by == "deadline":
+                self.expired = ("deadline", "the call's deadline passed during the attempt")
+            else:
+                self.expired = ("attempt", f"the attempt took longer than {limits.attempt:g} s")
         elif self._heard_at is None:
             self.expired = ("first_event", f"no answer within {limits.first_event:g} s")
         else:
-            self.expired = ("idle", f"the stream stalled: nothing for {limits.idle:g} s")
+            what = "stream" if self.streaming else "answer"
+            self.expired = ("idle", f"the {what} stalled: nothing for {limits.idle:g} s")
         return True

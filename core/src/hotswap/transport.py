@@ -9,7 +9,6 @@ of the loop or cancelling the task closes the HTTP response at once.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing
 from types import TracebackType
@@ -33,14 +32,25 @@ from hotswap.errors import ErrorKind, ProviderError
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange
 from hotswap.http import HttpResponse, TransportFailure
-from hotswap.outgoing import Limits, RequestBuilder
+from hotswap.outgoing import RequestBuilder
 from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.watchdog import AsyncGuard, SyncGuard, guarded_failure, timed_out
+from hotswap.watchdog import (
+    AlarmClock,
+    AsyncGuard,
+    LoopAlarms,
+    SocketLimits,
+    SyncGuard,
+    after_headers,
+    guarded_failure,
+    socket_limits,
+    thread_alarms,
+    timed_out,
+)
 
 if TYPE_CHECKING:
     from hotswap.aiohttp_transport import AiohttpTransport
 
-__all__ = ["Limits", "Timeouts", "Transport", "transport_failure"]
+__all__ = ["SocketLimits", "Timeouts", "Transport", "transport_failure"]
 
 _ERRORS: tuple[type[Exception], ...] = (httpx2.TransportError, *POOL_ERRORS)
 """What sending a request and reading its answer raise when the network fails."""
@@ -53,6 +63,9 @@ class Transport:
     :param timeouts: the limits of an exchange that brings none of its own.
     :param client: a ready sync client to use instead of the default one (tests, proxies).
     :param async_client: the same for async.
+    :param alarms: the clock the attempts' guards read and set their alarms on (default: one
+        alarm thread for sync requests, the event loop for async ones); a test of limits that
+        last minutes passes one it moves by hand.
     """
 
     _async_errors: ClassVar[tuple[type[Exception], ...]] = _ERRORS
@@ -64,8 +77,10 @@ class Transport:
         timeouts: Timeouts | None = None,
         client: httpx2.Client | None = None,
         async_client: httpx2.AsyncClient | None = None,
+        alarms: AlarmClock | None = None,
     ) -> None:
         self.timeouts = timeouts or Timeouts()
+        self._alarms = alarms
         self._client = client
         self._own_sync = False
         self._async_client = async_client
@@ -77,12 +92,17 @@ class Transport:
 
     @classmethod
     def aiohttp(
-        cls, *, timeouts: Timeouts | None = None, trust_env: bool = False
+        cls,
+        *,
+        timeouts: Timeouts | None = None,
+        trust_env: bool = False,
+        alarms: AlarmClock | None = None,
     ) -> AiohttpTransport:
         """A transport whose async requests go through aiohttp's client, which serves many
         requests in flight for a fraction of httpx2's CPU time (sync requests still use
         httpx2); needs the ``aiohttp`` extra. ``trust_env``: read proxy settings from the
-        environment. See :class:`~hotswap.aiohttp_transport.AiohttpTransport`."""
+        environment; ``alarms`` as for this class. See
+        :class:`~hotswap.aiohttp_transport.AiohttpTransport`."""
         try:
             from hotswap.aiohttp_transport import AiohttpTransport
         except ModuleNotFoundError as missing:
@@ -90,7 +110,7 @@ class Transport:
                 f"Transport.aiohttp() needs aiohttp ({missing}); "
                 "install it with: pip install 'hotswap[aiohttp]'"
             ) from missing
-        return AiohttpTransport(timeouts=timeouts, trust_env=trust_env)
+        return AiohttpTransport(timeouts=timeouts, trust_env=trust_env, alarms=alarms)
 
     @property
     def client(self) -> httpx2.Client:
@@ -113,20 +133,32 @@ class Transport:
     # -- building requests (both clients build them the same, synchronously) ----------------
 
     def _timer(self, exchange: Exchange, now: float) -> AttemptTimer:
-        return AttemptTimer(exchange.timeouts or self.timeouts, now, streaming=exchange.stream)
+        return AttemptTimer(
+            exchange.timeouts or self.timeouts,
+            now,
+            streaming=exchange.stream,
+            time_left=exchange.time_left,
+        )
 
-    @staticmethod
-    def _limits(exchange: Exchange, timer: AttemptTimer) -> Limits:
+    def _limits(self, timer: AttemptTimer) -> SocketLimits:
         limits = timer.limits
-        # The socket's own read limit is only a backstop: the attempt's guard enforces the
-        # first-event, idle and attempt limits precisely.
-        read = limits.first_event if exchange.stream else limits.attempt
-        return (limits.connect, read, limits.write, limits.pool)
+        return socket_limits(timer, limits.connect, limits.write, limits.pool)
 
-    def _refresh_limits(self) -> Limits:
+    def _refresh_limits(self) -> SocketLimits:
         # A token endpoint answers at once, so reads get as long as writes.
         limits = self.timeouts
-        return (limits.connect, limits.write, limits.write, limits.pool)
+        return {
+            "connect": limits.connect,
+            "read": limits.write,
+            "write": limits.write,
+            "pool": limits.pool,
+        }
+
+    def _sync_alarms(self) -> AlarmClock:
+        return self._alarms or thread_alarms()
+
+    def _async_alarms(self) -> AlarmClock:
+        return self._alarms or LoopAlarms(asyncio.get_running_loop())
 
     # A client this transport made has no auth, no event hooks, no redirects to follow and no
     # base URL, and keeps no cookies worth sending to an API: its requests are built directly
@@ -136,12 +168,11 @@ class Transport:
     # (hotswap.answers). A client passed in may be configured for any of those, so it builds
     # and sends its requests itself.
 
-    def _open(self, exchange: Exchange, timer: AttemptTimer) -> Answer:
+    def _open(self, exchange: Exchange, limits: SocketLimits) -> Answer:
         """Send an exchange's request; the response, once its headers have arrived."""
         client = self.client
         own = self._own_sync and not client.is_closed
         method, url, headers, body = exchange.method, exchange.url, exchange.headers, exchange.body
-        limits = self._limits(exchange, timer)
         if not own:
             request = self._build(client, own, method, url, headers, body, limits)
             return SyncHttpxAnswer(client.send(request, stream=True))
@@ -165,20 +196,29 @@ class Transport:
 
     def _send_whole(self, exchange: Exchange) -> HttpResponse:
         """The whole response to an exchange whose answer arrives in one piece (a completion,
-        or an error status), read under the attempt's guard."""
+        or an error status), read under the attempt's guard: its headers are its first event,
+        and each piece of its body keeps it from being idle."""
         self._refresh(exchange)
-        timer = self._timer(exchange, time.monotonic())
-        guard = SyncGuard(timer)
-        guard.waiting = True
+        clock = self._sync_alarms()
+        timer = self._timer(exchange, clock.now())
+        guard = SyncGuard(timer, clock)
+        limits = self._limits(timer)
         try:
-            answer = self._open(exchange, timer)
+            answer = self._open(exchange, limits)
             try:
                 guard.attach(answer.extensions)
-                return described_answer(answer, answer.read())
+                now = clock.now()
+                guard.heard(now)
+                after_headers(limits, timer, now)
+                body = []
+                for piece in answer.chunks():
+                    body.append(piece)
+                    guard.heard(clock.now())
+                return described_answer(answer, b"".join(body))
             finally:
                 answer.close()
         except _ERRORS as exc:
-            raise guarded_failure(exchange, timer, transport_failure(exc)) from None
+            raise guarded_failure(exchange, timer, transport_failure(exc), clock.now()) from None
         finally:
             guard.cancel()
 
@@ -196,27 +236,33 @@ class Transport:
 
     def _stream_once(self, exchange: Exchange) -> Iterator[StreamEvent]:
         self._refresh(exchange)
-        timer = self._timer(exchange, time.monotonic())
-        guard = SyncGuard(timer)
-        guard.waiting = True
+        clock = self._sync_alarms()
+        timer = self._timer(exchange, clock.now())
+        guard = SyncGuard(timer, clock)
+        limits = self._limits(timer)
         try:
             try:
-                answer = self._open(exchange, timer)
+                answer = self._open(exchange, limits)
             except _ERRORS as exc:
-                raise guarded_failure(exchange, timer, transport_failure(exc)) from None
+                raise guarded_failure(
+                    exchange, timer, transport_failure(exc), clock.now()
+                ) from None
             try:
                 guard.attach(answer.extensions)
+                after_headers(limits, timer, clock.now())
                 if answer.status >= 300:
                     try:
                         body = answer.read()
                     except _ERRORS as exc:
-                        raise guarded_failure(exchange, timer, transport_failure(exc)) from None
+                        raise guarded_failure(
+                            exchange, timer, transport_failure(exc), clock.now()
+                        ) from None
                     raise exchange.error(described_answer(answer, body))
                 state = exchange.open_stream()
                 chunks = answer.chunks()
                 try:
                     while True:
-                        guard.waiting = True
+                        guard.listen()
                         chunk = next(chunks, None)
                         guard.waiting = False
                         if chunk is None:
@@ -224,13 +270,15 @@ class Transport:
                         events = state.feed(chunk)
                         if events:
                             yield from events
-                            timer.heard(time.monotonic())
+                            guard.heard(clock.now())
                         if state.failure is not None:
                             raise state.failure
-                        if timer.check(time.monotonic()):
+                        if timer.check(clock.now()):
                             raise timed_out(exchange, timer)
                 except _ERRORS as exc:
-                    raise guarded_failure(exchange, timer, transport_failure(exc)) from None
+                    raise guarded_failure(
+                        exchange, timer, transport_failure(exc), clock.now()
+                    ) from None
                 yield from state.end()
                 if state.failure is not None:
                     raise state.failure
@@ -312,23 +360,27 @@ class Transport:
     async def _asend_whole(self, exchange: Exchange) -> HttpResponse:
         """:meth:`_send_whole`, for asyncio."""
         await self._arefresh(exchange)
-        timer = self._timer(exchange, asyncio.get_running_loop().time())
-        guard = AsyncGuard(timer)
-        guard.waiting = True
+        clock = self._async_alarms()
+        timer = self._timer(exchange, clock.now())
+        guard = AsyncGuard(timer, clock)
+        limits = self._limits(timer)
         try:
             answer = await self._aopen(
-                exchange.method,
-                exchange.url,
-                exchange.headers,
-                exchange.body,
-                self._limits(exchange, timer),
+                exchange.method, exchange.url, exchange.headers, exchange.body, limits
             )
             try:
-                return described_answer(answer, await answer.read())
+                now = clock.now()
+                guard.heard(now)
+                after_headers(limits, timer, now)
+                body = []
+                async for piece in answer.chunks():
+                    body.append(piece)
+                    guard.heard(clock.now())
+                return described_answer(answer, b"".join(body))
             finally:
                 await answer.aclose()
         except self._async_errors as exc:
-            raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
+            raise guarded_failure(exchange, timer, self._async_failure(exc), clock.now()) from None
         except asyncio.CancelledError:
             if guard.tripped():
                 raise timed_out(exchange, timer) from None
@@ -355,34 +407,35 @@ class Transport:
 
     async def _astream_once(self, exchange: Exchange) -> AsyncGenerator[StreamEvent, None]:
         await self._arefresh(exchange)
-        loop = asyncio.get_running_loop()
-        timer = self._timer(exchange, loop.time())
-        guard = AsyncGuard(timer)
-        guard.waiting = True
+        clock = self._async_alarms()
+        timer = self._timer(exchange, clock.now())
+        guard = AsyncGuard(timer, clock)
+        limits = self._limits(timer)
         errors = self._async_errors
         try:
             try:
                 answer = await self._aopen(
-                    exchange.method,
-                    exchange.url,
-                    exchange.headers,
-                    exchange.body,
-                    self._limits(exchange, timer),
+                    exchange.method, exchange.url, exchange.headers, exchange.body, limits
                 )
             except errors as exc:
-                raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
+                raise guarded_failure(
+                    exchange, timer, self._async_failure(exc), clock.now()
+                ) from None
             try:
+                after_headers(limits, timer, clock.now())
                 if answer.status >= 300:
                     try:
                         body = await answer.read()
                     except errors as exc:
-                        raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
+                        raise guarded_failure(
+                            exchange, timer, self._async_failure(exc), clock.now()
+                        ) from None
                     raise exchange.error(described_answer(answer, body))
                 state = exchange.open_stream()
                 chunks = answer.chunks()
                 try:
                     while True:
-                        guard.waiting = True
+                        guard.listen()
                         chunk = await anext(chunks, None)
                         guard.waiting = False
                         if chunk is None:
@@ -391,13 +444,15 @@ class Transport:
                         if events:
                             for event in events:
                                 yield event
-                            timer.heard(loop.time())
+                            guard.heard(clock.now())
                         if state.failure is not None:
                             raise state.failure
-                        if timer.check(loop.time()):
+                        if timer.check(clock.now()):
                             raise timed_out(exchange, timer)
                 except errors as exc:
-                    raise guarded_failure(exchange, timer, self._async_failure(exc)) from None
+                    raise guarded_failure(
+                        exchange, timer, self._async_failure(exc), clock.now()
+                    ) from None
                 for event in state.end():
                     yield event
                 if state.failure is not None:
@@ -435,7 +490,12 @@ class Transport:
     # -- the async client: what a transport on another client replaces ------------------------
 
     async def _aopen(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, limits: Limits
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        limits: SocketLimits,
     ) -> AsyncAnswer:
         """Send a request; return the response once its headers have arrived."""
         client = self.async_client

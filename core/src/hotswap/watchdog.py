@@ -1,15 +1,23 @@
 """Enforcing an :class:`~hotswap.timeouts.AttemptTimer` on a live HTTP exchange.
 
-A socket read timeout cannot tell "no first event after five minutes" from "silent for ninety
+A socket read limit cannot tell "no first event after five minutes" from "silent for ninety
 seconds mid-stream", and cannot bound a whole attempt at all. So each attempt gets a guard: an
-alarm set for the timer's deadline. When it rings and the limit has really passed, the guard
-interrupts the read in progress (sync: shuts the socket down, which wakes the blocked read;
-async: cancels the waiting task) and the transport reports a ``timeout``. When it rings early,
-because events arrived and moved the deadline, it sets itself again. Between rings the reading
-loop pays only for telling the timer that it heard something.
+alarm set for the timer's nearest deadline. When it rings and the limit has really passed, the
+guard interrupts the read in progress (sync: shuts the socket down, which wakes the blocked
+read; async: cancels the waiting task) and the transport reports a ``timeout``. When it rings
+early, because events arrived and moved the deadline later, it sets itself again; when an event
+moves the deadline earlier (the first event brings the idle limit in), :meth:`heard` moves the
+alarm with it. Between rings the reading loop pays only for telling the guard what it heard.
 
 A guard interrupts only while the transport is waiting on the network; time the caller spends
-on an event it was handed is not the provider's silence.
+on an event it was handed is not the provider's silence. A sync guard learns its socket only
+once the response headers have arrived, so until then the socket's own read limit is set to
+the first-event limit exactly (:func:`socket_limits`); after that the guard bounds every read
+and the socket's limit becomes a backstop that allows the longest legitimate silence
+(:func:`after_headers`).
+
+Alarms come from an :class:`AlarmClock`: one daemon thread for every sync guard, the running
+event loop for async ones, or a clock a test moves by hand.
 """
 
 from __future__ import annotations
@@ -18,11 +26,12 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import math
 import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hotswap.errors import ErrorKind
 from hotswap.http import TransportFailure
@@ -32,11 +41,55 @@ if TYPE_CHECKING:
     from hotswap.errors import ProviderError
     from hotswap.exchange import Exchange
 
-__all__ = ["AsyncGuard", "SyncGuard", "guarded_failure", "timed_out"]
+__all__ = [
+    "AlarmClock",
+    "AsyncGuard",
+    "LoopAlarms",
+    "SocketLimits",
+    "SyncGuard",
+    "ThreadAlarms",
+    "after_headers",
+    "guarded_failure",
+    "socket_limits",
+    "thread_alarms",
+    "timed_out",
+]
+
+SocketLimits = dict[str, float | None]
+"""A request's socket limits in seconds (``connect``, ``read``, ``write``, ``pool``), as
+httpx2's ``timeout`` request extension holds them. A read limit of None sets none."""
+
+_BACKSTOP_MARGIN = 1.0
+"""Seconds the socket's read limit allows beyond the guard's, so the guard always speaks first."""
 
 
-class _Alarms:
-    """One daemon thread that calls callbacks at monotonic times, for every sync guard."""
+class Alarm(Protocol):
+    def cancel(self) -> None: ...
+
+
+class AlarmClock(Protocol):
+    """A monotonic clock that can call back at a time on it."""
+
+    def now(self) -> float: ...
+
+    def at(self, when: float, callback: Callable[[], None]) -> Alarm:
+        """Call ``callback`` at ``when`` (from any thread), unless cancelled first."""
+        ...
+
+
+class _ThreadAlarm:
+    __slots__ = ("_alarms", "_entry")
+
+    def __init__(self, alarms: ThreadAlarms, entry: list[Any]) -> None:
+        self._alarms = alarms
+        self._entry = entry
+
+    def cancel(self) -> None:
+        self._alarms.cancel(self._entry)
+
+
+class ThreadAlarms:
+    """One daemon thread that calls callbacks at ``time.monotonic`` times, for sync guards."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, list[Any]]] = []
@@ -45,8 +98,10 @@ class _Alarms:
         self._thread: threading.Thread | None = None
         self._cancelled = 0
 
-    def at(self, when: float, callback: Callable[[], None]) -> list[Any]:
-        """Call ``callback`` at ``when``; pass the returned entry to :meth:`cancel` to cancel."""
+    def now(self) -> float:
+        return time.monotonic()
+
+    def at(self, when: float, callback: Callable[[], None]) -> Alarm:
         entry: list[Any] = [callback]
         with self._wakeup:
             heapq.heappush(self._heap, (when, next(self._order), entry))
@@ -57,7 +112,7 @@ class _Alarms:
                 self._thread.start()
             elif self._heap[0][2] is entry:
                 self._wakeup.notify()
-        return entry
+        return _ThreadAlarm(self, entry)
 
     def _run(self) -> None:
         while True:
@@ -69,6 +124,7 @@ class _Alarms:
                 callback = entry[0]
                 if callback is None:
                     self._cancelled -= 1
+                entry[0] = None
             if callback is not None:
                 callback()
 
@@ -86,21 +142,106 @@ class _Alarms:
                 self._cancelled = 0
 
 
-_alarms = _Alarms()
+_thread_alarms = ThreadAlarms()
 
 
-class SyncGuard:
-    """Watches one sync attempt. Set :attr:`waiting` around each network read; call
-    :meth:`attach` once the response (and so its socket) exists; :meth:`cancel` at the end."""
+def thread_alarms() -> ThreadAlarms:
+    """The alarm thread every sync guard of the process shares."""
+    return _thread_alarms
 
-    __slots__ = ("_done", "_entry", "_socket", "timer", "waiting")
 
-    def __init__(self, timer: AttemptTimer) -> None:
+class LoopAlarms:
+    """The running event loop's clock and timers, for async guards."""
+
+    __slots__ = ("_loop",)
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def now(self) -> float:
+        return self._loop.time()
+
+    def at(self, when: float, callback: Callable[[], None]) -> Alarm:
+        return self._loop.call_at(when, callback)
+
+
+class _Guard:
+    """What sync and async guards share: when the alarm is set, and what a ring decides.
+    Set :attr:`waiting` (or call :meth:`listen`) around each network read, call :meth:`heard`
+    when events have been handed on, and :meth:`cancel` at the end."""
+
+    __slots__ = ("_alarm", "_armed_at", "_clock", "_done", "_rang_unheard", "timer", "waiting")
+
+    def __init__(self, timer: AttemptTimer, clock: AlarmClock) -> None:
         self.timer = timer
-        self.waiting = False
+        self.waiting = True
+        self._clock = clock
         self._done = False
+        self._rang_unheard = False
+        self._armed_at = math.inf
+        self._alarm: Alarm | None = None
+        self._arm(timer.deadline())
+
+    def listen(self) -> None:
+        """About to wait on the network again."""
+        self.waiting = True
+        if self._rang_unheard:
+            # The alarm rang while the caller had an event: set it for the deadline as it
+            # stands now that the transport has said what it heard.
+            self._rang_unheard = False
+            self._arm(self.timer.deadline())
+
+    def heard(self, now: float) -> None:
+        """Events were handed on at ``now``: the idle limit counts from here, and the alarm
+        moves if that brought the deadline nearer (the first event does, when the idle limit is
+        shorter than what was left of the first-event one)."""
+        timer = self.timer
+        timer.heard(now)
+        deadline = timer.deadline()
+        if deadline < self._armed_at:
+            self._arm(deadline)
+
+    def cancel(self) -> None:
+        self._done = True
+        self.waiting = False
+        if self._alarm is not None:
+            self._alarm.cancel()
+
+    def _arm(self, when: float) -> None:
+        if self._alarm is not None:
+            self._alarm.cancel()
+        self._armed_at = when
+        self._alarm = self._clock.at(when, self._ring)
+
+    def _ring(self) -> None:
+        if self._done:
+            return
+        self._armed_at = math.inf
+        if not self.waiting:
+            # The caller holds an event: its time is not the provider's silence, so the limit
+            # is judged when the transport waits again (:meth:`listen`). Checked twice, as a
+            # sync transport may start waiting between the two, and then this ring decides.
+            self._rang_unheard = True
+            if not self.waiting:
+                return
+        if not self.timer.check(self._clock.now()):
+            self._arm(self.timer.deadline())
+            return
+        self._interrupt()
+
+    def _interrupt(self) -> None:
+        raise NotImplementedError
+
+
+class SyncGuard(_Guard):
+    """Watches one sync attempt; call :meth:`attach` once the response (and so its socket)
+    exists: before that the socket's own read limit bounds the wait."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, timer: AttemptTimer, clock: AlarmClock) -> None:
         self._socket: socket.socket | None = None
-        self._entry = _alarms.at(timer.deadline(), self._ring)
+        super().__init__(timer, clock)
 
     def attach(self, extensions: Any) -> None:
         """Read the socket from an httpx2 response's ``extensions`` (absent for a mock
@@ -109,17 +250,7 @@ class SyncGuard:
         found = stream.get_extra_info("socket") if stream is not None else None
         self._socket = found if isinstance(found, socket.socket) else None
 
-    def cancel(self) -> None:
-        self._done = True
-        self.waiting = False
-        _alarms.cancel(self._entry)
-
-    def _ring(self) -> None:
-        if self._done:
-            return
-        if not self.timer.check(time.monotonic()):
-            self._entry = _alarms.at(self.timer.deadline(), self._ring)
-            return
+    def _interrupt(self) -> None:
         if self.waiting and self._socket is not None:
             # The base-class call shuts the TCP connection down even under TLS, which wakes a
             # read blocked in another thread (closing the socket would not); an OSError means
@@ -128,25 +259,17 @@ class SyncGuard:
                 socket.socket.shutdown(self._socket, socket.SHUT_RDWR)
 
 
-class AsyncGuard:
+class AsyncGuard(_Guard):
     """Watches one async attempt on the running loop: when a limit passes while
     :attr:`waiting`, the task reading the response is cancelled, and :meth:`tripped` turns
     that cancellation into the timeout it stands for."""
 
-    __slots__ = ("_handle", "_loop", "_task", "cancelled_task", "timer", "waiting")
+    __slots__ = ("_task", "cancelled_task")
 
-    def __init__(self, timer: AttemptTimer) -> None:
-        self.timer = timer
-        self.waiting = False
+    def __init__(self, timer: AttemptTimer, clock: AlarmClock) -> None:
         self.cancelled_task = False
-        self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
-        self._handle: asyncio.TimerHandle | None = self._loop.call_at(timer.deadline(), self._ring)
-
-    def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
+        super().__init__(timer, clock)
 
     def tripped(self) -> bool:
         """Whether a ``CancelledError`` just caught came from this guard (and if so, withdraw
@@ -159,14 +282,33 @@ class AsyncGuard:
             uncancel()
         return True
 
-    def _ring(self) -> None:
-        self._handle = None
-        if not self.timer.check(self._loop.time()):
-            self._handle = self._loop.call_at(self.timer.deadline(), self._ring)
-            return
-        if self.waiting and self._task is not None:
+    def _interrupt(self) -> None:
+        if self.waiting and self._task is not None and not self.cancelled_task:
             self.cancelled_task = True
             self._task.cancel()
+
+
+def socket_limits(timer: AttemptTimer, connect: float, write: float, pool: float) -> SocketLimits:
+    """The socket limits to send an attempt's request with: none past the attempt's end, and
+    a read limit that is exactly the wait for the first event (or a whole answer's headers),
+    since until the headers arrive a sync guard has no socket to interrupt."""
+    left = timer.ends - timer.started
+    return {
+        "connect": min(connect, left),
+        "read": min(timer.limits.first_event, left),
+        "write": min(write, left),
+        "pool": min(pool, left),
+    }
+
+
+def after_headers(limits: SocketLimits, timer: AttemptTimer, now: float) -> None:
+    """Once the headers are in, the guard bounds every read: widen the socket's read limit to
+    a backstop past the longest silence the guard allows from ``now``. httpx2 reads the
+    request's ``timeout`` extension when it starts reading the body, which is after this."""
+    if limits["read"] is None:
+        return
+    silence = max(timer.limits.first_event, timer.limits.idle)
+    limits["read"] = max(min(silence, timer.ends - now), 0.0) + _BACKSTOP_MARGIN
 
 
 def timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
@@ -176,12 +318,13 @@ def timed_out(exchange: Exchange, timer: AttemptTimer) -> ProviderError:
 
 
 def guarded_failure(
-    exchange: Exchange, timer: AttemptTimer, failure: TransportFailure
+    exchange: Exchange, timer: AttemptTimer, failure: TransportFailure, now: float
 ) -> ProviderError:
     """The error for a transport failure: the attempt's timeout when its guard cut the
-    connection (or the socket's backstop read limit fired), else the failure itself."""
+    connection (or the socket's read limit fired at a limit of the attempt's), else the
+    failure itself."""
     if timer.expired is None and failure.kind is ErrorKind.TIMEOUT and failure.phase == "read":
-        timer.check(time.monotonic())
+        timer.check(now)
     if timer.expired is not None:
         return timed_out(exchange, timer)
     return exchange.error(failure)

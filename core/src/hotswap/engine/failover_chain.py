@@ -231,7 +231,7 @@ class FailoverChain:
         except UnknownProviderError:
             return None  # the exchange raises it, with the full explanation
 
-    def _timeouts(self, model: ModelConfig, plan: CallPlan) -> Timeouts:
+    def _timeouts(self, model: ModelConfig) -> Timeouts:
         settings = self.settings
         if self._limits_from is not settings:
             self._limits, self._limits_from = {}, settings
@@ -243,8 +243,7 @@ class FailoverChain:
                 idle=settings.idle_timeout_s,
                 attempt=model.timeout_s or settings.attempt_timeout_s,
             )
-        left = plan.time_left()
-        return limits if left is None else limits.within(left)
+        return limits
 
     def _answered(self, completion: Completion, plan: CallPlan) -> Completion:
         completion = copy_with(completion, attempts=tuple(plan.attempts))
@@ -254,9 +253,15 @@ class FailoverChain:
     def _exchange(
         self, model: ModelConfig, request: CompletionRequest, plan: CallPlan, *, stream: bool
     ) -> Exchange:
-        timeouts = self._timeouts(model, plan)
         try:
-            return Exchange(self.host, model, request, stream=stream, timeouts=timeouts)
+            return Exchange(
+                self.host,
+                model,
+                request,
+                stream=stream,
+                timeouts=self._timeouts(model),
+                time_left=plan.time_left(),
+            )
         except CredentialError as error:
             # A model without a usable credential fails like a refused key: an ``auth``
             # failure, so a chain with ``auth`` among its conditions moves on.

@@ -255,12 +255,15 @@ class Malformed(Fault):
 
 @dataclass(frozen=True, slots=True)
 class Slow(Fault):
-    """Answer correctly, slowly: ``delay`` seconds before each stream frame; a non-streaming
-    answer waits ``delay`` per word of its text."""
+    """Answer correctly, slowly: the first ``after`` stream frames at once, then ``delay``
+    seconds before each of the others; a non-streaming answer waits ``delay`` per word of its
+    text."""
 
     kind: ClassVar[str] = "slow"
     delay: float = 0.05
     reply: Reply = field(default_factory=Reply)
+    after: int = 0
 
     def __post_init__(self) -> None:
         _not_negative("delay", self.delay)
+        _not_negative("after", self.after)

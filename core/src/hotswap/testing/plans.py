@@ -46,8 +46,8 @@ class Whole:
 
 @dataclass(frozen=True, slots=True)
 class Frames:
-    """Send a status and headers, then ``frames`` one write at a time, ``pace`` seconds apart,
-    then end as ``ending`` says.
+    """Send a status and headers, then ``frames`` one write at a time, ``pace`` seconds before
+    each from the ``paced_from``-th on, then end as ``ending`` says.
 
     :param content_length: the length promised in ``content-length`` (a non-streaming body
         that is cut or stalled); None for a chunked stream.
@@ -60,6 +60,7 @@ class Frames:
     pace: float = 0.0
     headers: Mapping[str, str] = field(default_factory=dict)
     content_length: int | None = None
+    paced_from: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,9 @@ def _faulty_stream(step: _StreamFault, dialect: Dialect, request: ChatRequest) -
     body = dialect.stream(request, compose(step.reply, request, id_prefix=dialect.tool_id_prefix))
     frames = body.frames
     ending: Ending = "finish"
-    pace = 0.0
+    pace, paced_from = 0.0, 0
     if isinstance(step, Slow):
-        pace = step.delay
+        pace, paced_from = step.delay, step.after
     elif isinstance(step, Malformed):
         frames = _broken(frames, step.after)
     else:
@@ -125,7 +126,7 @@ def _faulty_stream(step: _StreamFault, dialect: Dialect, request: ChatRequest) -
             ending = "stall"
         elif isinstance(step, Reset):
             ending = "reset"
-    return Frames(200, body.content_type, frames, ending, pace, body.headers)
+    return Frames(200, body.content_type, frames, ending, pace, body.headers, None, paced_from)
 
 
 def _faulty_body(step: _StreamFault, dialect: Dialect, request: ChatRequest) -> Whole | Frames:

@@ -83,8 +83,8 @@ class SimulatorServer:
         if plan.content_length is not None:
             response.content_length = plan.content_length
         await response.prepare(request)
-        for frame in plan.frames:
-            if plan.pace:
+        for index, frame in enumerate(plan.frames):
+            if plan.pace and index >= plan.paced_from:
                 await asyncio.sleep(plan.pace)
             await response.write(frame)
         if plan.ending == "finish":
