@@ -10,6 +10,7 @@ from hotswap.classify import (
     duration_seconds,
     error_report,
     limit_reset_wait,
+    overload_wins,
     provider_message,
     retry_after_seconds,
 )
@@ -98,6 +99,65 @@ def test_an_in_stream_error_is_a_server_error_with_the_providers_message():
     assert classify_failure(failure) == ErrorClassification(
         ErrorKind.SERVER_ERROR, "Internal error"
     )
+
+
+def test_an_in_stream_error_saying_overloaded_is_overloaded():
+    failure = StreamFailure({"type": "error", "error": {"message": "Overloaded"}})
+
+    assert classify_failure(failure) == ErrorClassification(ErrorKind.OVERLOADED, "Overloaded")
+
+
+def test_a_500_saying_the_server_is_busy_is_overloaded():
+    body = b'{"error": "server busy, please try again.  maximum pending requests exceeded"}'
+
+    assert classify_failure(HttpResponse(500, {}, body)).kind is ErrorKind.OVERLOADED
+
+
+@pytest.mark.parametrize("status", [503, 529])
+def test_a_server_error_with_an_overload_status_is_overloaded(status):
+    assert overload_wins(ErrorKind.SERVER_ERROR, status, "Internal error") is ErrorKind.OVERLOADED
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Overloaded",
+        "The server is overloaded or not ready yet.",
+        "overloaded_error",
+        "server_is_overloaded",
+        "server busy, please try again.  maximum pending requests exceeded",
+        "Server overloaded, please retry shortly",
+        "Service tier capacity exceeded for this model.",
+        "capacity_exceeded",
+        "No capacity available for model gemini-2.5-pro on the server",
+        "The model is currently at capacity due to high demand.",
+    ],
+)
+def test_a_server_error_whose_words_say_overloaded_is_overloaded(said):
+    assert overload_wins(ErrorKind.SERVER_ERROR, None, "Internal error", said) is (
+        ErrorKind.OVERLOADED
+    )
+
+
+@pytest.mark.parametrize("status", [None, 500, 502])
+def test_a_server_error_that_says_nothing_of_load_stays_a_server_error(status):
+    message = "The server had an error while processing your request."
+
+    assert overload_wins(ErrorKind.SERVER_ERROR, status, message) is ErrorKind.SERVER_ERROR
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        ErrorKind.QUOTA_EXHAUSTED,
+        ErrorKind.RATE_LIMITED,
+        ErrorKind.CONTEXT_LENGTH,
+        ErrorKind.TIMEOUT,
+        ErrorKind.INVALID_REQUEST,
+    ],
+)
+def test_an_overload_never_overrides_a_more_specific_kind(kind):
+    assert overload_wins(kind, 503, "The server is overloaded") is kind
 
 
 @pytest.mark.parametrize(

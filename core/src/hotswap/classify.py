@@ -2,8 +2,8 @@
 
 The core registers :func:`classify_failure` as the last ``hotswap_classify_error``
 implementation. Plugins call the same helpers (:func:`classify_status`,
-:func:`retry_after_seconds`, :func:`provider_message`) for everything their provider does not
-do differently, so the common rules live once.
+:func:`retry_after_seconds`, :func:`provider_message`, :func:`overload_wins`) for everything
+their provider does not do differently, so the common rules live once.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = [
     "error_report",
     "limit_reset_wait",
     "message_in",
+    "overload_wins",
     "provider_message",
     "retry_after_seconds",
 ]
@@ -55,6 +56,30 @@ def classify_status(status: int) -> ErrorKind:
     if status >= 400:
         return ErrorKind.INVALID_REQUEST
     return ErrorKind.UNKNOWN
+
+
+_OVERLOAD_STATUSES = frozenset((503, 529))
+_OVERLOAD_WORDS = re.compile(
+    r"overloaded|\bbusy\b|(?:at|over|no) capacity|capacity[ _]exceeded", re.IGNORECASE
+)
+
+
+def overload_wins(kind: ErrorKind, status: int | None, *said: str) -> ErrorKind:
+    """``kind``, unless it is the generic ``server_error`` and the failure says the provider is
+    overloaded, by status 503 or 529 or in its words (``overloaded``, ``overloaded_error``,
+    ``server_is_overloaded``, "server busy", "at capacity", "capacity exceeded"): then
+    ``overloaded``. Every other kind is kept, since a quota, rate limit or context length the
+    provider named is the more specific verdict.
+
+    :param kind: the verdict so far, from the provider's error type, code or status.
+    :param status: the HTTP status, or the status number an error in a 200 carries; None if none.
+    :param said: the provider's message and its error codes or types.
+    """
+    if kind is not ErrorKind.SERVER_ERROR:
+        return kind
+    if status in _OVERLOAD_STATUSES or any(_OVERLOAD_WORDS.search(words) for words in said):
+        return ErrorKind.OVERLOADED
+    return kind
 
 
 def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
@@ -184,9 +209,10 @@ def classify_failure(failure: Failure) -> ErrorClassification:
         return ErrorClassification(failure.kind, failure.detail)
     if isinstance(failure, StreamFailure):
         message = message_in(failure.payload) or "the provider reported an error mid-stream"
-        return ErrorClassification(ErrorKind.SERVER_ERROR, message)
+        return ErrorClassification(overload_wins(ErrorKind.SERVER_ERROR, None, message), message)
+    message = provider_message(failure)
     return ErrorClassification(
-        classify_status(failure.status),
-        provider_message(failure),
+        overload_wins(classify_status(failure.status), failure.status, message),
+        message,
         retry_after=retry_after_seconds(failure.headers),
     )
