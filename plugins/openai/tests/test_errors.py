@@ -239,3 +239,96 @@ def test_an_error_in_a_200_body_is_numbered_by_its_code_and_names_the_upstream()
 
 def test_transport_failures_are_left_to_the_core():
     assert classify(TransportFailure(K.TIMEOUT, "read", "timed out")) is None
+
+
+def test_a_503_whose_type_is_a_generic_server_error_is_overloaded():
+    body = openai_error("The server is overloaded or not ready yet.", "server_error")
+
+    assert classify(response(503, body)).kind is K.OVERLOADED
+
+
+def test_a_503_with_a_generic_type_and_an_overloaded_code_is_overloaded():
+    body = {"error": {"message": "Overloaded", "type": "server_error", "code": "overloaded"}}
+
+    verdict = classify(response(503, body))
+
+    assert (verdict.kind, verdict.code) == (K.OVERLOADED, "overloaded")
+
+
+def test_a_529_whose_type_is_a_generic_server_error_is_overloaded():
+    assert classify(response(529, openai_error("Overloaded", "server_error"))).kind is K.OVERLOADED
+
+
+def test_a_server_error_saying_the_model_is_overloaded_is_overloaded_whatever_its_status():
+    message = (
+        "That model is currently overloaded with other requests. You can retry your request, "
+        "or contact us through our help center at help.openai.com if the error persists."
+    )
+
+    assert classify(response(429, openai_error(message, "server_error"))).kind is K.OVERLOADED
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            openai_error(
+                "You exceeded your current quota", "insufficient_quota", "insufficient_quota"
+            ),
+            K.QUOTA_EXHAUSTED,
+        ),
+        (
+            openai_error(
+                "This model's maximum context length is 128000 tokens.",
+                "server_error",
+                "context_length_exceeded",
+            ),
+            K.CONTEXT_LENGTH,
+        ),
+        (
+            openai_error("Rate limit reached for gpt-4.1", "server_error", "rate_limit_exceeded"),
+            K.RATE_LIMITED,
+        ),
+    ],
+    ids=["quota", "context_length", "rate_limit"],
+)
+def test_a_specific_meaning_wins_over_a_503(body, kind):
+    assert classify(response(503, body)).kind is kind
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_generic_server_error_outside_503_and_529_stays_a_server_error(status):
+    body = openai_error("The server had an error while processing your request.", "server_error")
+
+    assert classify(response(status, body)).kind is K.SERVER_ERROR
+
+
+def test_a_gateway_timeout_page_is_a_timeout():
+    page = b"<html><head><title>504 Gateway Time-out</title></head></html>"
+
+    assert classify(response(504, page)).kind is K.TIMEOUT
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"message": "The server is overloaded", "type": "server_error", "code": "overloaded"},
+        {
+            "message": "Our servers are currently overloaded. Please try again later.",
+            "type": "service_unavailable_error",
+            "code": "server_is_overloaded",
+        },
+        {"message": "The server is overloaded or not ready yet.", "type": "server_error"},
+    ],
+)
+def test_an_overloaded_error_inside_a_stream_is_overloaded(error):
+    assert classify(StreamFailure({"error": error})).kind is K.OVERLOADED
+
+
+def test_an_error_numbered_529_inside_a_stream_is_overloaded():
+    payload = {
+        "error": {"code": 529, "message": "Provider returned error"},
+        "choices": [{"index": 0, "delta": {}, "finish_reason": "error"}],
+    }
+
+    assert classify(StreamFailure(payload)).kind is K.OVERLOADED

@@ -5,7 +5,10 @@ The error may be ``{"error": {"message", "type", "code", "param"}}`` (OpenAI, Gr
 ``{"code": "...", "error": "<message>"}`` (xAI), ``{"message", "type", "code"}`` (Mistral) or
 ``{"detail": [...]}`` (a 422). The provider's own rules are tried first, then the family's
 (:data:`FAMILY_RULES`), then the status; an error inside a 200 body or stream with nothing to
-go on is a ``server_error``.
+go on is a ``server_error``. Last, a ``server_error`` so found (the family's generic
+``server_error`` type included) is ``overloaded`` when the status is 503 or 529 or the words
+say so (:func:`hotswap.classify.overload_wins`), while a specific meaning found first (a quota,
+a rate limit, a context length) stands whatever the status.
 
 The wait comes from ``retry-after-ms`` or ``retry-after``, else, on a rate limit, from the
 ``x-ratelimit-reset-requests`` / ``-tokens`` header of the exhausted limit (Go durations such
@@ -23,6 +26,7 @@ from hotswap.classify import (
     duration_seconds,
     error_report,
     limit_reset_wait,
+    overload_wins,
     retry_after_seconds,
 )
 from hotswap.errors import ErrorClassification, ErrorKind
@@ -52,6 +56,7 @@ FAMILY_RULES: tuple[ErrorRule, ...] = (
     ErrorRule(_K.NOT_FOUND, code="model_not_found"),
     ErrorRule(_K.OVERLOADED, code="server_is_overloaded"),
     ErrorRule(_K.OVERLOADED, code="slow_down"),
+    # The generic type, which overload_wins() still makes overloaded on a 503 or 529.
     ErrorRule(_K.SERVER_ERROR, code="server_error"),
 )
 """What the whole family means by its codes and messages (provider-facts §2, §12)."""
@@ -84,6 +89,7 @@ def classify(
         kind = classify_status(status)
     else:
         kind = ErrorKind.SERVER_ERROR
+    kind = overload_wins(kind, status, message, *codes)
     code = next(iter(codes), None)
     return ErrorClassification(
         kind, message, retry_after=_wait(kind, headers, message, now), code=code
