@@ -20,8 +20,10 @@ from typing import Any
 
 from hotswap.completion import Completion
 from hotswap.config import ModelConfig
+from hotswap.errors import ErrorClassification
 from hotswap.events import StreamEvent
 from hotswap.exchange import Exchange
+from hotswap.http import Failure
 from hotswap.options import CompletionRequest
 from hotswap.plugins import PluginHost
 from hotswap.provider_plugin import ProviderPlugin
@@ -49,6 +51,10 @@ class Harness:
         other.host = self.host
         other.model = self.model.model_copy(update=fields)
         return other
+
+    def classify(self, failure: Failure) -> ErrorClassification:
+        """The verdict on ``failure``: the plugin's, else the core's rules."""
+        return self.host.classify_error(self.model, failure)
 
     def exchange(self, sent: CompletionRequest | str, *, stream: bool) -> Exchange:
         asked = request(sent) if isinstance(sent, str) else sent
