@@ -215,7 +215,7 @@ def test_reset_headers_do_not_delay_other_kinds():
         ({"error": {"code": 429, "message": "Rate limit exceeded upstream"}}, K.RATE_LIMITED),
         ({"error": {"code": 502, "message": "Provider returned error"}}, K.SERVER_ERROR),
         ({"choices": [{"delta": {}, "finish_reason": "error"}]}, K.SERVER_ERROR),
-        ({"x_groq": {"error": "over capacity"}, "choices": []}, K.SERVER_ERROR),
+        ({"x_groq": {"error": "stopped early"}, "choices": []}, K.SERVER_ERROR),
     ],
 )
 def test_errors_inside_a_stream_are_classified_by_their_body(payload, kind):

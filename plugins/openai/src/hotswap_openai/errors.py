@@ -2,13 +2,14 @@
 
 The error may be ``{"error": {"message", "type", "code", "param"}}`` (OpenAI, Groq, Mistral),
 ``{"error": {"code": <status>, "message", "metadata"}}`` (OpenRouter, also inside a 200),
-``{"code": "...", "error": "<message>"}`` (xAI), ``{"message", "type", "code"}`` (Mistral) or
-``{"detail": [...]}`` (a 422). The provider's own rules are tried first, then the family's
-(:data:`FAMILY_RULES`), then the status; an error inside a 200 body or stream with nothing to
-go on is a ``server_error``. Last, a ``server_error`` so found (the family's generic
-``server_error`` type included) is ``overloaded`` when the status is 503 or 529 or the words
-say so (:func:`hotswap.classify.overload_wins`), while a specific meaning found first (a quota,
-a rate limit, a context length) stands whatever the status.
+``{"code": "...", "error": "<message>"}`` (xAI), ``{"message", "type", "code"}`` (Mistral),
+``{"detail": [...]}`` (a 422) or a stream chunk's ``x_groq.error`` (Groq). The provider's own
+rules are tried first, then the family's (:data:`FAMILY_RULES`), then the status; an error
+inside a 200 body or stream with nothing to go on is a ``server_error``. Last, a
+``server_error`` so found (the family's generic ``server_error`` type included) is
+``overloaded`` when the status is 503 or 529 or the words say so
+(:func:`hotswap.classify.overload_wins`), while a specific meaning found first (a quota, a rate
+limit, a context length) stands whatever the status.
 
 The wait comes from ``retry-after-ms`` or ``retry-after``, else, on a rate limit, from the
 ``x-ratelimit-reset-requests`` / ``-tokens`` header of the exhausted limit (Go durations such
@@ -97,14 +98,17 @@ def classify(
 
 
 def _codes(payload: Any) -> tuple[list[str], int | None, str | None]:
-    """The error's code words, the status number it carries, and an upstream detail."""
+    """The error's code words, the status number it carries, and the words its message leaves
+    out: the upstream provider's (OpenRouter's ``metadata.raw``) or Groq's ``x_groq.error``."""
     if not isinstance(payload, dict):
         return [], None, None
     error = payload.get("error")
+    x_groq = payload.get("x_groq")
     if isinstance(error, dict):
         source: Mapping[str, Any] = error
-    elif isinstance(payload.get("x_groq"), dict):
-        source = payload["x_groq"]
+    elif isinstance(x_groq, dict):
+        said = x_groq.get("error")
+        return [], None, said if isinstance(said, str) and said else None
     else:
         source = payload  # xAI's {"code", "error"} and Mistral's {"message", "type", "code"}
     codes = [str(source[key]) for key in ("code", "type") if isinstance(source.get(key), str)]
