@@ -12,7 +12,9 @@ What xAI does differently (provider-facts §5, docs.x.ai):
 * errors are often ``{"code": "...", "error": "<message>"}``: a bad key is a **400** "Incorrect
   API key provided" (``auth``); "used all available credits", "monthly spending limit" (429) and
   "doesn't have any credits or licenses" (403) are ``quota_exhausted``; "maximum prompt length"
-  is ``context_length``.
+  is ``context_length``; the code ``The service is currently unavailable`` (gRPC's
+  UNAVAILABLE, sent with a 503 or inside a stream) is ``overloaded``, as are a 503 and a model
+  "at capacity".
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class XAI(OpenAICompatible):
             ErrorRule(ErrorKind.QUOTA_EXHAUSTED, message=r"used all available credits"),
             ErrorRule(ErrorKind.QUOTA_EXHAUSTED, message=r"monthly spending limit"),
             ErrorRule(ErrorKind.QUOTA_EXHAUSTED, message=r"credits or licenses"),
+            ErrorRule(ErrorKind.OVERLOADED, code="The service is currently unavailable"),
         ),
     )
 
