@@ -221,3 +221,35 @@ def test_the_hook_knows_a_model_that_may_send_an_oauth_token_by_its_auth_type(
     bare = response(400, "invalid_request_error", "Error")
 
     assert host.classify_error(model(auth_type=auth_type), bare).kind is kind
+
+
+def test_a_500_api_error_saying_overloaded_is_overloaded():
+    assert classify(response(500, "api_error", "Overloaded")) == ErrorClassification(
+        ErrorKind.OVERLOADED, "Overloaded", code="api_error"
+    )
+
+
+def test_an_api_error_saying_overloaded_inside_a_stream_is_overloaded():
+    payload = {"type": "error", "error": {"type": "api_error", "message": "Overloaded"}}
+
+    assert classify(StreamFailure(payload)).kind is ErrorKind.OVERLOADED
+
+
+@pytest.mark.parametrize("status", [503, 529])
+def test_a_generic_api_error_with_an_overload_status_is_overloaded(status):
+    assert classify(response(status, "api_error", "Internal server error")).kind is (
+        ErrorKind.OVERLOADED
+    )
+
+
+@pytest.mark.parametrize("status", [503, 529])
+def test_a_proxys_overload_page_is_overloaded(status):
+    page = HttpResponse(status, {}, b"<html><title>Service Unavailable</title></html>")
+
+    assert classify(page).kind is ErrorKind.OVERLOADED
+
+
+def test_a_rate_limit_stays_a_rate_limit_whatever_its_message_says():
+    failure = response(429, "rate_limit_error", "Rate limited: the API is overloaded")
+
+    assert classify(failure).kind is ErrorKind.RATE_LIMITED

@@ -1,11 +1,14 @@
 """Anthropic's failures as hotswap's error kinds, by ``error.type`` first and status second.
 
-Beyond the type: a spend limit (429 ``enforced_spend_limit_reached``, or a 400 about spend
-limits or credit balance) is ``quota_exhausted``, never retried; a 400 saying the prompt is too
-long is ``context_length``; a refused subscription (OAuth) token is ``auth`` with a message that
-suggests an API key. A 429 without ``retry-after`` waits for the ``anthropic-ratelimit-*-reset``
-of the exhausted limit (else the earliest reset). Errors sent inside a stream carry the same
-body, so they are classified the same way.
+Beyond the type: what would be a ``server_error`` (``api_error``, an unknown type, a 5xx with
+no type) is ``overloaded`` when its status is 503 or 529 or its message says so, as a 500
+``api_error`` "Overloaded" does (:func:`hotswap.classify.overload_wins`); a spend limit (429
+``enforced_spend_limit_reached``, or a 400 about spend limits or credit balance) is
+``quota_exhausted``, never retried; a 400 saying the prompt is too long is ``context_length``; a
+refused subscription (OAuth) token is ``auth`` with a message that suggests an API key. A 429
+without ``retry-after`` waits for the ``anthropic-ratelimit-*-reset`` of the exhausted limit
+(else the earliest reset). Errors sent inside a stream carry the same body, so they are
+classified the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from hotswap.classify import classify_status, error_report, limit_reset_wait, retry_after_seconds
+from hotswap.classify import (
+    classify_status,
+    error_report,
+    limit_reset_wait,
+    overload_wins,
+    retry_after_seconds,
+)
 from hotswap.errors import ErrorClassification, ErrorKind
 from hotswap.http import Failure
 
@@ -61,6 +70,7 @@ def classify(
     error = error if isinstance(error, dict) else {}
     code = error.get("type") if isinstance(error.get("type"), str) else None
     kind = KINDS.get(code or "") or (classify_status(status) if status else ErrorKind.SERVER_ERROR)
+    kind = overload_wins(kind, status, message, code or "")
     details = error.get("details")
     if isinstance(details, dict) and details.get("error_code") == SPEND_LIMIT:
         return ErrorClassification(ErrorKind.QUOTA_EXHAUSTED, message, code=SPEND_LIMIT)
