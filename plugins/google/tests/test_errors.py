@@ -162,3 +162,58 @@ def test_a_broken_function_call_is_a_server_error_worth_another_try():
 
 def test_transport_failures_are_the_core_s():
     assert classify(TransportFailure(ErrorKind.CONNECTION, "connect", "refused")) is None
+
+
+def capacity() -> dict:
+    return {
+        "@type": RPC + "ErrorInfo",
+        "reason": "MODEL_CAPACITY_EXHAUSTED",
+        "domain": "cloudcode-pa.googleapis.com",
+        "metadata": {"model": "gemini-2.5-pro"},
+    }
+
+
+@pytest.mark.parametrize(("code", "name"), [(429, "RESOURCE_EXHAUSTED"), (503, "UNAVAILABLE")])
+def test_no_capacity_for_the_model_is_overloaded_not_a_rate_limit(code, name):
+    message = "No capacity available for model gemini-2.5-pro on the server"
+
+    verdict = classify(status(code, name, message, capacity()))
+
+    assert (verdict.kind, verdict.code) == (ErrorKind.OVERLOADED, "MODEL_CAPACITY_EXHAUSTED")
+
+
+def test_a_daily_quota_stays_quota_exhausted():
+    message = "You exceeded your current quota."
+    failure = status(
+        429, "RESOURCE_EXHAUSTED", message, quota("GenerateRequestsPerDayPerProjectPerModel")
+    )
+
+    assert classify(failure).kind is ErrorKind.QUOTA_EXHAUSTED
+
+
+def test_an_internal_error_saying_the_model_is_overloaded_is_overloaded():
+    verdict = classify(status(500, "INTERNAL", "The model is overloaded. Please try again later."))
+
+    assert verdict.kind is ErrorKind.OVERLOADED
+
+
+def test_a_503_with_a_generic_status_name_is_overloaded():
+    assert classify(status(503, "INTERNAL", "Internal error")).kind is ErrorKind.OVERLOADED
+
+
+def test_a_500_internal_error_stays_a_server_error():
+    message = "An internal error has occurred. Please retry or report in the troubleshooting guide."
+
+    assert classify(status(500, "INTERNAL", message)).kind is ErrorKind.SERVER_ERROR
+
+
+def test_an_error_inside_a_stream_numbered_503_without_a_status_name_is_overloaded():
+    payload = {"error": {"code": 503, "message": "Service Unavailable"}}
+
+    assert classify(StreamFailure(payload)).kind is ErrorKind.OVERLOADED
+
+
+def test_a_gateway_timeout_is_a_timeout():
+    assert classify(HttpResponse(504, {}, b"<html>Gateway Timeout</html>")).kind is (
+        ErrorKind.TIMEOUT
+    )

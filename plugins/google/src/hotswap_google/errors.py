@@ -15,17 +15,20 @@ NOT_FOUND                ``not_found``
 RESOURCE_EXHAUSTED       ``rate_limited``, waiting the ``RetryInfo.retryDelay``; but
                          ``quota_exhausted`` for a daily quota (a ``PerDay`` quota id), a
                          quota of 0 (no free tier for the model), a delay over five minutes,
-                         or HTTP 402 (prepaid credit used up)
+                         or HTTP 402 (prepaid credit used up); and ``overloaded`` when
+                         ``ErrorInfo.reason`` is ``MODEL_CAPACITY_EXHAUSTED`` (Google's
+                         capacity, not the caller's)
 UNAVAILABLE              ``overloaded``
 DEADLINE_EXCEEDED        ``timeout``
 CANCELLED                ``connection``
-INTERNAL, UNKNOWN, ...   ``server_error``
+INTERNAL, UNKNOWN, ...   ``server_error``; ``overloaded`` with status 503 or 529, or a message
+                         saying the model is overloaded (:func:`hotswap.classify.overload_wins`)
 =======================  ================================================================
 
 A blocked prompt (``promptFeedback.blockReason``) is ``content_filter``, with the reason; an
 answer the model broke (``MALFORMED_FUNCTION_CALL``...) is ``server_error``, worth another try.
 Both arrive with HTTP 200, as does an error inside a stream (``data: {"error": ...}``), which
-is classified as any other.
+is classified as any other, its ``code`` standing for the HTTP status.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from hotswap.classify import (
     classify_status,
     duration_seconds,
     error_report,
+    overload_wins,
     retry_after_seconds,
 )
 from hotswap.errors import ErrorClassification, ErrorKind
@@ -64,6 +68,7 @@ KINDS = {
 }
 _RPC = "type.googleapis.com/google.rpc."
 _KEY_REFUSED = frozenset(("API_KEY_INVALID", "API_KEY_SERVICE_BLOCKED"))
+_NO_CAPACITY = "MODEL_CAPACITY_EXHAUSTED"
 _KEY_MESSAGE = re.compile(r"API key (not valid|expired|was reported as leaked)", re.IGNORECASE)
 _TOO_LONG = re.compile(r"input token count.*exceeds the maximum", re.IGNORECASE | re.DOTALL)
 _NO_QUOTA = re.compile(r"limit: 0\b")
@@ -90,12 +95,17 @@ def classify(failure: Failure) -> ErrorClassification | None:
     details = [d for d in error.get("details") or () if isinstance(d, Mapping)]
     info = next((d for d in details if d.get("@type") == _RPC + "ErrorInfo"), {})
     message = report.message
+    status = report.status
+    if status is None or status < 300:  # an error in a stream or a 200 gives its status as code
+        number = error.get("code")
+        status = number if isinstance(number, int) and not isinstance(number, bool) else None
     if name in KINDS:
         kind = KINDS[name]
-    elif report.status is not None and report.status >= 300:
-        kind = classify_status(report.status)
+    elif status is not None and status >= 300:
+        kind = classify_status(status)
     else:
-        kind = ErrorKind.SERVER_ERROR  # an error inside a stream without a status name
+        kind = ErrorKind.SERVER_ERROR  # an error inside a stream without a status or its name
+    kind = overload_wins(kind, status, message)
     retry_after = _retry_delay(details)
     if retry_after is None:
         retry_after = retry_after_seconds(report.headers)
@@ -105,8 +115,10 @@ def classify(failure: Failure) -> ErrorClassification | None:
         kind = ErrorKind.AUTH
     elif kind is ErrorKind.INVALID_REQUEST and _TOO_LONG.search(message):
         kind = ErrorKind.CONTEXT_LENGTH
+    elif kind is ErrorKind.RATE_LIMITED and info.get("reason") == _NO_CAPACITY:
+        kind = ErrorKind.OVERLOADED
     elif kind is ErrorKind.RATE_LIMITED and (
-        report.status == 402 or _spent(details, message, retry_after)
+        status == 402 or _spent(details, message, retry_after)
     ):
         kind = ErrorKind.QUOTA_EXHAUSTED
     code = info.get("reason") if isinstance(info.get("reason"), str) else name
