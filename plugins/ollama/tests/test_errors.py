@@ -90,3 +90,37 @@ def test_an_error_line_in_a_stream_is_a_server_error(home):
     verdict = classify(model(), StreamFailure({"error": "out of memory"}))
 
     assert (verdict.kind, verdict.message) == (ErrorKind.SERVER_ERROR, "out of memory")
+
+
+BUSY = "server busy, please try again.  maximum pending requests exceeded"
+CLOUD_OVERLOADED = "Server overloaded, please retry shortly (ref: 06d81c91-9772-4081)"
+
+
+@pytest.mark.parametrize("message", [BUSY, CLOUD_OVERLOADED])
+def test_a_503_busy_or_overloaded_server_is_overloaded(host, message):
+    verdict = host.classify_error(model(), response(503, message))
+
+    assert (verdict.kind, verdict.message) == (ErrorKind.OVERLOADED, message)
+
+
+def test_a_500_saying_the_server_is_busy_is_overloaded(host):
+    assert host.classify_error(model(), response(500, BUSY)).kind is ErrorKind.OVERLOADED
+
+
+def test_a_500_that_says_nothing_of_load_is_a_server_error(host):
+    failure = response(500, "model runner has unexpectedly stopped")
+
+    assert host.classify_error(model(), failure).kind is ErrorKind.SERVER_ERROR
+
+
+@pytest.mark.parametrize("message", [BUSY, CLOUD_OVERLOADED])
+def test_an_error_line_in_a_stream_saying_the_server_is_busy_is_overloaded(host, message):
+    verdict = host.classify_error(model(), StreamFailure({"error": message}))
+
+    assert (verdict.kind, verdict.message) == (ErrorKind.OVERLOADED, message)
+
+
+def test_an_error_in_a_200_body_saying_overloaded_is_overloaded(host):
+    verdict = host.classify_error(model(), response(200, CLOUD_OVERLOADED))
+
+    assert verdict.kind is ErrorKind.OVERLOADED

@@ -1,8 +1,10 @@
 """Ollama's failures as hotswap's error kinds, with messages that say what to do.
 
 Ollama's errors are ``{"error": "<message>"}``; the status says the rest, as the core's rules
-read it (429 ``rate_limited``, 503 ``overloaded``, 5xx ``server_error``, 401 ``auth``...).
-What Ollama means beyond that:
+read it (429 ``rate_limited``, 503 ``overloaded``, 5xx ``server_error``, 401 ``auth``...), and
+a server error whose message says "server busy" or "overloaded" is ``overloaded``, as is such an
+error sent inside a stream (an ``{"error": ...}`` line) or a 200 body
+(:func:`hotswap.classify.overload_wins`). What Ollama means beyond that:
 
 * a refused connection is Ollama not running: ``connection``, saying how to start it;
 * a 404 ``model "x" not found`` is a model not pulled: ``not_found``, with the ``ollama pull``
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from hotswap.classify import classify_status, message_in, provider_message
+from hotswap.classify import classify_status, message_in, overload_wins, provider_message
 from hotswap.config import ModelConfig
 from hotswap.errors import ErrorClassification, ErrorKind
 from hotswap.events import StreamFailure
@@ -56,10 +58,10 @@ def classify(model: ModelConfig, failure: Failure) -> ErrorClassification | None
         return None
     if isinstance(failure, StreamFailure):
         message = message_in(failure.payload) or "the stream reported an error"
-        return ErrorClassification(ErrorKind.SERVER_ERROR, message)
+        return ErrorClassification(overload_wins(ErrorKind.SERVER_ERROR, None, message), message)
     message = provider_message(failure)
     if 200 <= failure.status < 300:  # an error sent where the answer should be
-        return ErrorClassification(ErrorKind.SERVER_ERROR, message)
+        return ErrorClassification(overload_wins(ErrorKind.SERVER_ERROR, None, message), message)
     kind = classify_status(failure.status)
     if failure.status == 404 and _NOT_PULLED.search(message):
         text = NOT_PULLED.format(url=server_url(model), model=model.model, message=message)
