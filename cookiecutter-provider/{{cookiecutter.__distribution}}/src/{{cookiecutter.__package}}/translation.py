@@ -229,10 +229,12 @@ def classify(failure: Failure) -> ErrorClassification | None:
 
     hotswap's own rules already map statuses (401 auth, 403 permission, 404 not_found, 429
     rate_limited, 503 and 529 overloaded, other 5xx server_error, other 4xx invalid_request),
-    read ``retry-after``, take the message from ``error``/``message``/``detail``, and treat
-    timeouts and dropped connections. The kind decides what a chain does: ``rate_limited``,
-    ``overloaded``, ``server_error``, ``timeout`` and ``connection`` fail over at once;
-    ``invalid_request`` and ``content_filter`` are raised to the caller.
+    make a server error (or an error inside a stream) whose message says "overloaded" or
+    "busy" overloaded, read ``retry-after``, take the message from
+    ``error``/``message``/``detail``, and treat timeouts and dropped connections. The kind
+    decides what a chain does: ``rate_limited``, ``overloaded``, ``server_error``, ``timeout``
+    and ``connection`` fail over at once; ``invalid_request`` and ``content_filter`` are raised
+    to the caller.
 
     :param failure: an :class:`~hotswap.http.HttpResponse` (an error status, or a 200 carrying
         an error), a :class:`~hotswap.http.TransportFailure`, or a
