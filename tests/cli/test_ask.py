@@ -179,8 +179,22 @@ def test_an_error_that_does_not_fail_over_exits_1_with_the_attempts_so_far(
     ]
 
 
-def test_a_refused_key_exits_2_and_points_at_doctor(invoke, sim_config, simulator):
+def test_a_refused_key_fails_over_and_says_so_clearly(invoke, sim_config, simulator):
     simulator.script("claude-sonnet-4-5", [Unauthorized()])
+
+    result = ask(invoke, sim_config, "hello")
+
+    assert result.exit_code == 0
+    assert result.stdout == "echo: hello\n"
+    assert result.stderr == (
+        "sonnet's key was refused (auth 401), haiku took over; check it with: hotswap doctor\n"
+    )
+    assert KEY not in result.output
+
+
+def test_a_key_refused_by_every_model_exits_2_and_points_at_doctor(invoke, sim_config, simulator):
+    simulator.script("claude-sonnet-4-5", [Unauthorized()])
+    simulator.script("claude-haiku-4-5", [Unauthorized()])
 
     result = ask(invoke, sim_config, "hello")
 

@@ -45,6 +45,48 @@ def test_a_missing_key_is_named_with_every_place_looked_and_the_fix(
     assert "Run `hotswap doctor --fix` to enter the missing keys." in result.stdout
 
 
+def test_a_chain_that_can_use_some_models_names_those_it_fails_over_past(
+    invoke, sim_config, monkeypatch
+):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    config = sim_config.read_text().replace(
+        'model = "claude-haiku-4-5"',
+        'model = "claude-haiku-4-5"\ncredential = "anthropic_key:other"',
+    )
+    sim_config.write_text(config)
+
+    result = invoke("doctor", "--config", str(sim_config))
+
+    assert result.exit_code == 2
+    assert "✓ chain default: sonnet → haiku (1 of 2 ready; it fails over past haiku)" in (
+        result.stdout
+    )
+
+
+def test_a_model_whose_key_was_refused_is_named_while_chains_skip_it(
+    invoke, sim_config, monkeypatch
+):
+    import time
+
+    from hotswap.engine import shared_breakers
+
+    breakers = shared_breakers()
+    breakers.open("sonnet", time.monotonic() + 3000, "auth", strikes=1, probe=False)
+    try:
+        result = invoke("doctor", "--config", str(sim_config))
+    finally:
+        breakers.close("sonnet")
+
+    assert result.exit_code == 2
+    assert (
+        "✗ model sonnet: anthropic/claude-sonnet-4-5: credential from environment variable "
+        "ANTHROPIC_API_KEY, but the provider refused it (auth): chains skip it for 50 min more"
+    ) in result.stdout
+    assert "✓ chain default: sonnet → haiku (1 of 2 ready; it fails over past sonnet)" in (
+        result.stdout
+    )
+
+
 def test_fix_asks_once_per_credential_and_stores_it_privately(
     invoke, sim_config, monkeypatch, tmp_path
 ):

@@ -63,7 +63,7 @@ def test_unknown_model_key_lists_allowed_keys_and_the_nearest(write_file: WriteF
     assert error.problem == "unknown key"
     assert error.fix == (
         "allowed keys: provider, model, auth_type, thinking_level, base_url, timeout_s, "
-        "credential, headers, options, context_window. Did you mean 'context_window'?"
+        "credential, headers, options, context_window, prefill. Did you mean 'context_window'?"
     )
 
 
@@ -72,7 +72,8 @@ def test_unknown_failover_key_lists_the_failover_keys(write_file: WriteFile) -> 
 
     assert error.key == "failover.retries"
     assert error.fix == (
-        "allowed keys: conditions, cooldown_s, max_retries, retry_delay_ms, breaker_kinds, "
+        "allowed keys: profile, conditions, cooldown_s, max_cooldown_s, max_retries, "
+        "retry_delay_ms, breaker_kinds, "
         "cooldowns, same_model_retries, wait_retry_after_s, stream_recovery, "
         "connect_timeout_s, first_event_timeout_s, idle_timeout_s, attempt_timeout_s, "
         "deadline_s. Did you mean 'max_retries'?"
@@ -280,4 +281,5 @@ def test_a_per_kind_cooldown_keeps_the_long_defaults_of_the_other_kinds(
         ErrorKind.RATE_LIMITED: 5.0,
         ErrorKind.QUOTA_EXHAUSTED: 3600.0,
         ErrorKind.AUTH: 3600.0,
+        ErrorKind.PERMISSION: 3600.0,
     }

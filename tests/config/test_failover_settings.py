@@ -17,9 +17,18 @@ def test_defaults() -> None:
         ErrorKind.SERVER_ERROR,
         ErrorKind.TIMEOUT,
         ErrorKind.CONNECTION,
+        ErrorKind.QUOTA_EXHAUSTED,
+        ErrorKind.AUTH,
+        ErrorKind.PERMISSION,
     )
     assert settings.conditions == DEFAULT_CONDITIONS
     assert (settings.cooldown_s, settings.max_retries, settings.retry_delay_ms) == (60, 3, 1000)
+    assert (settings.profile, settings.max_cooldown_s) == ("instant", 300)
+    assert settings.cooldowns == {
+        ErrorKind.QUOTA_EXHAUSTED: 3600.0,
+        ErrorKind.AUTH: 3600.0,
+        ErrorKind.PERMISSION: 3600.0,
+    }
 
 
 def test_config_without_failover_table_uses_defaults() -> None:

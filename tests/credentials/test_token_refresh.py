@@ -26,7 +26,7 @@ from hotswap.auth import TokenGrant
 from hotswap.config import ModelConfig
 from hotswap.credentials import update_pi_entry
 from hotswap.credentials.refresh import EXPIRY_MARGIN_MS, standard_grant
-from hotswap.errors import CredentialError
+from hotswap.errors import CredentialError, NoCredentialError
 from hotswap.exchange import Exchange
 from hotswap.transport import Transport
 
@@ -194,10 +194,12 @@ def test_a_refusing_token_endpoint_says_what_happened_and_leaves_the_file_alone(
         token_body={"error": "invalid_grant", "error_description": "Refresh token revoked"},
     )
 
-    with pytest.raises(CredentialError) as raised:
+    with pytest.raises(NoCredentialError) as raised:
         endpoints.transport().complete(Exchange(host, MODEL, REQUEST, stream=False))
 
-    assert str(raised.value) == (
+    # An ``auth`` failure of the model, so a chain moves on, and a credential error all the same.
+    assert isinstance(raised.value, CredentialError)
+    assert raised.value.provider_message == (
         "the OAuth login in pi auth.json entry acme has expired and could not be refreshed at "
         f"{TOKEN_URL}: it answered HTTP 400: invalid_grant.\n  {LOGIN_HINT}"
     )
@@ -233,10 +235,10 @@ def test_an_expired_login_without_a_refresh_token_asks_for_a_new_login(
 ) -> None:
     expired_login(write_pi_auth, refresh="")
 
-    with pytest.raises(CredentialError) as raised:
+    with pytest.raises(NoCredentialError) as raised:
         Exchange(host, MODEL, REQUEST, stream=False)
 
-    assert str(raised.value) == (
+    assert raised.value.provider_message == (
         "the OAuth login in pi auth.json entry acme has expired and holds no refresh token.\n  "
         + LOGIN_HINT
     )

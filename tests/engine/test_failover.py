@@ -8,8 +8,9 @@ import asyncio
 import httpx2
 import pytest
 
-from hotswap import AllModelsFailedError, AuthError, InvalidRequestError
+from hotswap import AllModelsFailedError, AuthError, CredentialError, InvalidRequestError
 from hotswap.attempts import Outcome
+from hotswap.errors import NoCredentialError
 
 
 def rate_limited(retry_after: str = "1") -> httpx2.Response:
@@ -61,14 +62,41 @@ def test_a_failure_outside_the_conditions_is_raised_at_once(make_chain, provider
     assert provider.requests == ["acme-1"]
 
 
-def test_auth_fails_over_once_added_to_the_conditions(make_chain, provider):
-    provider.script("acme-1", httpx2.Response(401, json={"error": "bad key"}), httpx2.Response(401))
+@pytest.mark.parametrize(
+    ("status", "kind"), [(401, "auth"), (403, "permission"), (402, "quota_exhausted")]
+)
+def test_an_account_that_cannot_serve_fails_over_by_default(make_chain, provider, status, kind):
+    provider.script("acme-1", httpx2.Response(status, json={"error": "no"}))
 
-    with pytest.raises(AuthError):
-        make_chain().complete("hi")
-    reply = make_chain(failover={"conditions": ["auth"]}).complete("hi")
+    reply = make_chain().complete("hi")
 
     assert reply.model == "second"
+    assert (reply.attempts[0].kind, reply.attempts[0].status) == (kind, status)
+
+
+@pytest.mark.parametrize("kind", ["auth", "permission", "quota_exhausted"])
+def test_an_account_that_cannot_serve_opens_the_breaker_for_an_hour(
+    make_chain, provider, clock, kind
+):
+    status = {"auth": 401, "permission": 403, "quota_exhausted": 402}[kind]
+    provider.script("acme-1", httpx2.Response(status, json={"error": "no"}))
+    chain = make_chain()
+    chain.complete("hi")
+
+    clock.now += 3599
+    still = chain.complete("an hour less a second later")
+    clock.now += 2
+    again = chain.complete("an hour later")
+
+    assert still.attempts[0].message == f"cooling down for 1.0 s more after {kind}"
+    assert again.model == "first"
+
+
+def test_auth_is_raised_once_taken_out_of_the_conditions(make_chain, provider):
+    provider.script("acme-1", httpx2.Response(401, json={"error": "bad key"}))
+
+    with pytest.raises(AuthError):
+        make_chain(failover={"conditions": ["server_error"]}).complete("hi")
 
 
 def test_a_condition_names_its_family(make_chain, provider):
@@ -79,14 +107,52 @@ def test_a_condition_names_its_family(make_chain, provider):
     assert reply.model == "second"
 
 
-def test_a_missing_credential_is_an_auth_failure(make_chain, provider, monkeypatch, tmp_path):
+@pytest.fixture
+def no_key(monkeypatch, tmp_path):
     monkeypatch.delenv("ACME_API_KEY")
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "none"))
 
-    with pytest.raises(AuthError, match="set ACME_API_KEY"):
+
+def test_a_missing_credential_ends_the_call_at_once_when_no_model_has_one(
+    make_chain, provider, clock, no_key
+):
+    with pytest.raises(AllModelsFailedError, match="set ACME_API_KEY") as failed:
         make_chain().complete("hi")
+
     assert provider.requests == []
+    assert clock.slept == []  # no round of backoff: none would bring a key
+    assert failed.value.reason == "no model of the chain can serve this request"
+    assert isinstance(failed.value.last_error, NoCredentialError)
+    assert [(a.model, a.kind, a.status) for a in failed.value.attempts] == [
+        ("first", "auth", None),
+        ("second", "auth", None),
+    ]
+
+
+def test_a_missing_credential_is_looked_for_again_by_the_next_call(
+    make_chain, provider, monkeypatch, no_key
+):
+    # Nothing was sent, so no breaker opens: the model is used once its key is set.
+    chain = make_chain(failover={"max_retries": 0})
+    with pytest.raises(AllModelsFailedError):
+        chain.complete("hi")
+
+    monkeypatch.setenv("ACME_API_KEY", "sk-acme-test-key-0001")
+    reply = chain.complete("again")
+
+    assert reply.model == "first"
+    assert chain.breakers.state("first") is None
+
+
+def test_a_missing_credential_is_raised_once_auth_is_taken_out_of_the_conditions(
+    make_chain, provider, no_key
+):
+    with pytest.raises(NoCredentialError, match="set ACME_API_KEY") as raised:
+        make_chain(failover={"conditions": ["server_error"]}).complete("hi")
+
+    assert isinstance(raised.value, AuthError)
+    assert isinstance(raised.value, CredentialError)
 
 
 def test_when_every_model_fails_backoff_rounds_run_then_one_error_lists_every_attempt(

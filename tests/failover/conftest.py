@@ -85,6 +85,8 @@ def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
                     "primary": primary,
                     "fallback": {"provider": "anthropic", "model": FALLBACK, "base_url": base_url},
                     "pi": {**primary, "auth_type": "pi_auth"},
+                    "newer": {**primary, "model": "claude-sonnet-4-6", "base_url": base_url},
+                    "no_prefill": {**primary, "prefill": False, "base_url": base_url},
                 },
                 "failover": failover,
             }

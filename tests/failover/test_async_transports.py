@@ -84,7 +84,7 @@ def test_an_error_outside_the_conditions_is_raised(make_chain, simulator):
     simulator.script(PRIMARY, [Unauthorized()])
 
     with pytest.raises(AuthError):
-        run(make_chain(), lambda chain: chain.acomplete("hi"))
+        run(make_chain(conditions=["server_error"]), lambda chain: chain.acomplete("hi"))
 
     assert simulator.count(FALLBACK) == 0
 

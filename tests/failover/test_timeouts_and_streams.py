@@ -11,7 +11,6 @@ import pytest
 
 from hotswap import AllModelsFailedError, StreamInterruptedError, StreamReset, TextDelta
 from hotswap.attempts import Outcome
-from hotswap.engine.recovery import CONTINUE_INSTRUCTION
 from hotswap.testing import Cut, Hang, RawResponse, Reply, Slow, Stall, StreamError
 
 from .conftest import FALLBACK, PRIMARY, open_connections
@@ -179,19 +178,70 @@ def test_continue_recovery_prefills_the_partial_answer_and_emits_only_new_text(
     make_chain, simulator
 ):
     simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+    simulator.script(FALLBACK, [LONG])
 
     stream = make_chain(stream_recovery="continue").stream("hi")
     events = list(stream)
 
-    partial = stream.completion().text[: -len("echo: hi")]
-    assert partial
-    assert LONG.text.startswith(partial)
+    assert texts(events) == LONG.text  # exactly the answer: nothing repeated, nothing lost
+    assert stream.completion().text == LONG.text
     assert not any(isinstance(e, StreamReset) for e in events)
-    last = simulator.requests[-1].json()["messages"][-1]
-    assert last == {"role": "assistant", "content": [{"type": "text", "text": partial.rstrip()}]}
+    partial = simulator.requests[-1].json()["messages"][-1]
+    assert partial["role"] == "assistant"
+    [kept] = partial["content"]
+    assert LONG.text.startswith(kept["text"])
+    assert kept["text"] == kept["text"].rstrip()
 
 
-def test_a_model_that_refuses_prefill_is_asked_in_words_instead(make_chain, simulator):
+@pytest.mark.parametrize(
+    "text", ["one\n\ntwo three four", "one  two three", "one two\tthree", "one two three"]
+)
+def test_a_continued_answer_is_exactly_the_answer_whatever_whitespace_it_was_cut_at(
+    make_chain, simulator, text
+):
+    reply = Reply(text=text)
+    simulator.script(PRIMARY, [StreamError(after=4, reply=reply)])
+    simulator.script(FALLBACK, [reply])
+
+    stream = make_chain(stream_recovery="continue").stream("hi")
+
+    assert texts(stream) == text
+    assert stream.completion().text == text
+    assert [a.model for a in stream.attempts] == ["primary", "fallback"]
+
+
+def test_continue_recovery_restarts_on_a_model_that_takes_no_prefill(make_chain, simulator):
+    # Claude from 4.6 on refuses a trailing assistant turn, so it answers afresh after a reset:
+    # asked in words to continue, it would start over and repeat what the caller already has.
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+
+    stream = make_chain(("primary", "newer"), stream_recovery="continue").stream("hi")
+    events = list(stream)
+
+    [reset] = [e for e in events if isinstance(e, StreamReset)]
+    assert (reset.model, reset.reason.split(":")[0]) == ("primary", "overloaded")
+    assert texts(events[events.index(reset) :]) == "echo: hi"
+    assert stream.completion().text == "echo: hi"
+    assert simulator.requests[-1].json()["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    ]
+    assert [(a.model, a.outcome) for a in stream.attempts] == [
+        ("primary", Outcome.FAILED),
+        ("newer", Outcome.OK),
+    ]
+
+
+def test_a_model_configured_without_prefill_restarts_instead_of_continuing(make_chain, simulator):
+    simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
+
+    stream = make_chain(("primary", "no_prefill"), stream_recovery="continue").stream("hi")
+    events = list(stream)
+
+    assert any(isinstance(e, StreamReset) for e in events)
+    assert stream.completion().text == "echo: hi"
+
+
+def test_a_model_that_refuses_prefill_answers_afresh_after_a_reset(make_chain, simulator):
     simulator.script(PRIMARY, [StreamError(after=5, reply=LONG)])
     refusal = json.dumps(
         {"type": "error", "error": {"type": "invalid_request_error", "message": "no prefill"}}
@@ -199,9 +249,10 @@ def test_a_model_that_refuses_prefill_is_asked_in_words_instead(make_chain, simu
     simulator.script(FALLBACK, [RawResponse(400, refusal)])
 
     stream = make_chain(stream_recovery="continue").stream("hi")
-    text = texts(stream)
+    events = list(stream)
 
-    assert text.endswith("echo: " + CONTINUE_INSTRUCTION)
+    [reset] = [e for e in events if isinstance(e, StreamReset)]
+    assert texts(events[events.index(reset) :]) == "echo: hi"
     kinds = [(a.model, a.outcome, a.kind) for a in stream.attempts]
     assert kinds == [
         ("primary", Outcome.FAILED, "overloaded"),

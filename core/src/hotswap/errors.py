@@ -28,6 +28,7 @@ __all__ = [
     "ErrorKind",
     "HotswapError",
     "InvalidRequestError",
+    "NoCredentialError",
     "NotFoundError",
     "OverloadedError",
     "PermissionDeniedError",
@@ -240,6 +241,14 @@ class ConnectionFailedError(ProviderError):
 
 class AuthError(ProviderError):
     kind = ErrorKind.AUTH
+
+
+class NoCredentialError(AuthError, CredentialError):
+    """The model could not be asked at all: no credential was found for it, or its login has
+    expired and could not be renewed. Both an ``auth`` failure of the model and a
+    :class:`CredentialError`. Nothing was sent to the model, so a chain moves on without
+    opening its breaker: the model is tried again as soon as a key is set or the login renewed.
+    """
 
 
 class PermissionDeniedError(ProviderError):

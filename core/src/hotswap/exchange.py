@@ -16,8 +16,10 @@ from hotswap.auth import AuthType
 from hotswap.credentials.refresh import TokenRefresh, plan_refresh
 from hotswap.errors import (
     ConfigError,
+    CredentialError,
     ErrorClassification,
     ErrorKind,
+    NoCredentialError,
     PluginError,
     ProviderError,
 )
@@ -58,7 +60,9 @@ class Exchange:
         then whatever its own limits say.
     :raises UnknownProviderError: no installed plugin provides the model's provider.
     :raises ConfigError: the model's auth type is one its provider does not accept.
-    :raises CredentialError: the credential it needs cannot be found.
+    :raises NoCredentialError: the credential it needs cannot be found (an ``auth`` failure
+        of the model, and a :class:`~hotswap.errors.CredentialError`), as for every credential
+        problem an exchange meets, its login's renewal included.
     """
 
     def __init__(
@@ -86,13 +90,20 @@ class Exchange:
                 key=f"models.{model.name}.auth_type",
                 fix=f"use one of: {accepted}",
             )
-        credential = (
-            None if auth_type is AuthType.NONE else host.resolve_credential(model, auth_type, spec)
-        )
+        try:
+            credential = (
+                None
+                if auth_type is AuthType.NONE
+                else host.resolve_credential(model, auth_type, spec)
+            )
+            # An expired pi login is refreshed by the transport before the request is sent.
+            self.refresh: TokenRefresh | None = plan_refresh(
+                host, model, auth_type, spec, credential
+            )
+        except CredentialError as error:
+            raise self._unusable(error) from None
         self._login = (auth_type, spec, credential)
         self._refused_once = False
-        # An expired pi login is refreshed by the transport before the request is sent.
-        self.refresh: TokenRefresh | None = plan_refresh(host, model, auth_type, spec, credential)
         http = host.build_request(model, self.request, stream=stream)
         self.method = http.method
         self.url = _join(model.base_url or self.provider.base_url, http.path)
@@ -111,11 +122,22 @@ class Exchange:
         """Take the token endpoint's answer to :attr:`refresh`: the fresh token, written back to
         pi's ``auth.json``, replaces the expired one in :attr:`headers`.
 
-        :raises CredentialError: the endpoint refused, or its answer holds no token.
+        :raises NoCredentialError: the endpoint refused, or its answer holds no token.
         """
         if self.refresh is None:
             raise RuntimeError("this exchange has no refresh pending")
-        self.use(self.refresh.credential(response))
+        try:
+            credential = self.refresh.credential(response)
+        except CredentialError as error:
+            raise self._unusable(error) from None
+        self.use(credential)
+
+    def refresh_failed(self, detail: str) -> NoCredentialError:
+        """The error for a renewal of :attr:`refresh` that got no answer (``detail``: what the
+        transport said)."""
+        if self.refresh is None:
+            raise RuntimeError("this exchange has no refresh pending")
+        return self._unusable(self.refresh.failed(detail))
 
     def use(self, credential: Credential) -> None:
         """Send ``credential`` instead of the one resolved (a login refreshed since)."""
@@ -128,11 +150,16 @@ class Exchange:
         says yes, :attr:`refresh` holds the refresh to make first."""
         if self._refused_once or error.kind is not ErrorKind.AUTH:
             return False
+        if isinstance(error, NoCredentialError):
+            return False  # the renewal itself failed: the provider never saw a token
         self._refused_once = True
         auth_type, spec, credential = self._login
-        self.refresh = plan_refresh(
-            self.host, self.model, auth_type, spec, credential, refused=True
-        )
+        try:
+            self.refresh = plan_refresh(
+                self.host, self.model, auth_type, spec, credential, refused=True
+            )
+        except CredentialError as unusable:
+            raise self._unusable(unusable) from None
         return self.refresh is not None
 
     # -- outcomes -------------------------------------------------------------------------
@@ -171,6 +198,11 @@ class Exchange:
         return ProviderError.from_classification(
             classification, provider=self.provider.name, model=self.model.model, status=status
         )
+
+    def _unusable(self, error: CredentialError) -> NoCredentialError:
+        if isinstance(error, NoCredentialError):
+            return error
+        return NoCredentialError(error.message, provider=self.provider.name, model=self.model.model)
 
     def unreadable(self, exc: Exception) -> ProviderError:
         """The server error for a response or frame the plugin could not read."""

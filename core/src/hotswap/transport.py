@@ -308,7 +308,7 @@ class Transport:
             )
             response = self.client.send(request)
         except httpx2.TransportError as exc:
-            raise refresh.failed(transport_failure(exc).detail) from None
+            raise exchange.refresh_failed(transport_failure(exc).detail) from None
         exchange.refreshed(_described(response, response.content))
 
     def fetch(
@@ -484,7 +484,7 @@ class Transport:
             finally:
                 await answer.aclose()
         except self._async_errors as exc:
-            raise refresh.failed(self._async_failure(exc).detail) from None
+            raise exchange.refresh_failed(self._async_failure(exc).detail) from None
         exchange.refreshed(described_answer(answer, body))
 
     # -- the async client: what a transport on another client replaces ------------------------

@@ -132,7 +132,8 @@ def test_a_refused_refresh_says_what_happened_and_leaves_the_file_alone(
     with Transport() as transport, pytest.raises(CredentialError) as raised:
         transport.complete(Exchange(host, pi_model, HI, stream=False))
 
-    assert str(raised.value) == (
+    assert raised.value.kind == "auth"  # the chain moves on to its next model
+    assert raised.value.provider_message == (
         "the OAuth login in pi auth.json entry anthropic has expired and could not be "
         f"refreshed at {token_endpoint.url}{TOKEN_PATH}: it answered HTTP 400: invalid_grant.\n"
         "  Log in with pi: run `pi`, then `/login`."

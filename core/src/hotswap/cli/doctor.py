@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hotswap.cli.readiness import Readiness
     from hotswap.config import Config
     from hotswap.credentials import CredentialRef
+    from hotswap.engine import BreakerStore
     from hotswap.plugins import PluginHost
 
 __all__ = ["doctor"]
@@ -64,8 +65,9 @@ def doctor(
         if fix and any(r.missing_credential for r in results):
             _store_missing(results, keychain)
             results = _check_models(settings, host)
-        problems += _show_models(results)
-        _show_chains(settings, results)
+        usable = _show_models(results)
+        problems += len(results) - len(usable)
+        _show_chains(settings, usable)
         fixable = any(r.missing_credential for r in results)
     typer.echo()
     if problems:
@@ -141,26 +143,58 @@ def _check_plugins(host: PluginHost) -> int:
     return problems
 
 
-def _show_models(results: Sequence[Readiness]) -> int:
-    problems = 0
+def _show_models(results: Sequence[Readiness]) -> set[str]:
+    """Show each model's state; the names of those a chain would ask."""
+    from hotswap.engine import shared_breakers
+
+    breakers = shared_breakers()
+    usable = set()
     for result in results:
         label = f"model {result.model.name}"
         where = f"{result.model.provider}/{result.model.model}"
-        if result.ready:
-            _line(True, label, f"{where}: credential from {result.credential}")
-        else:
-            problems += 1
+        refused = _refused(breakers, result.model.name)
+        if not result.ready:
             _line(False, label, f"{where}: {result.problem}")
-    return problems
+        elif refused is not None:
+            _line(False, label, f"{where}: credential from {result.credential}, {refused}")
+        else:
+            usable.add(result.model.name)
+            _line(True, label, f"{where}: credential from {result.credential}")
+    return usable
 
 
-def _show_chains(config: Config, results: Sequence[Readiness]) -> None:
-    ready = {r.model.name for r in results if r.ready}
+# What an open breaker of these kinds says about the account, for the models doctor lists.
+_ACCOUNT_BREAKERS = {
+    "auth": "but the provider refused it",
+    "permission": "but it may not be used for this model",
+    "quota_exhausted": "but its account is out of credit or quota",
+}
+
+
+def _refused(breakers: BreakerStore, name: str) -> str | None:
+    """Why chains are passing ``name`` over for an account problem, or None."""
+    import time
+
+    state = breakers.state(name)
+    if state is None or str(state.kind) not in _ACCOUNT_BREAKERS:
+        return None
+    minutes = max(state.until - time.monotonic(), 0.0) / 60
+    return (
+        f"{_ACCOUNT_BREAKERS[str(state.kind)]} ({state.kind}): chains skip it for "
+        f"{minutes:.0f} min more"
+    )
+
+
+def _show_chains(config: Config, ready: set[str]) -> None:
     for kind, chains in (("chain", config.chains), ("agent", config.agents)):
         for name, chain in chains.items():
             usable = [entry for entry in chain.models if entry in ready]
             order = " → ".join(chain.models)
             summary = f"{len(usable)} of {len(chain.models)} ready" if usable else "none ready"
+            passed = [entry for entry in chain.models if entry not in ready]
+            if usable and passed:
+                # A chain fails over past a model it cannot use: say which, as it does.
+                summary += f"; it fails over past {', '.join(passed)}"
             _line(bool(usable), f"{kind} {name}", f"{order} ({summary})")
 
 

@@ -5,7 +5,8 @@ status a script can act on.
   refused in a way that does not fail over (``invalid_request``, ``content_filter``...), or the
   answer was cut off.
 * ``2``: nothing could be asked: a usage, config, plugin or credential problem, or a provider
-  refusing the key (``auth``, ``permission``). The message names what to fix.
+  refusing the key (``auth``, ``permission``), including a chain every one of whose models
+  failed that way. The message names what to fix.
 
 With ``--json`` the same failure is one JSON object on stdout (see
 :func:`~hotswap.cli.records.failure_record`) instead of the message on stderr.
@@ -72,6 +73,12 @@ def failure_from(error: Exception, attempts: Sequence[Attempt] = ()) -> Failure 
 
     if isinstance(error, AllModelsFailedError):
         message = str(error)
+        failed = [a for a in error.attempts if str(a.outcome) == "failed"]
+        if failed and all(str(a.kind) in _SETUP_KINDS for a in failed):
+            # No provider had a bad minute: every model asked refused this setup.
+            return Failure(
+                SETUP_PROBLEM, str(failed[-1].kind), f"{message}\n{_DOCTOR_HINT}", error.attempts
+            )
         if error.last_error is not None and str(error.last_error.kind) in _SETUP_KINDS:
             message += f"\n{_DOCTOR_HINT}"
         return Failure(ANSWER_FAILED, "all_models_failed", message, error.attempts)

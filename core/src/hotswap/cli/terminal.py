@@ -83,11 +83,13 @@ class Spinner:
         with self._lock:
             self._label = label
 
-    def note(self, text: str) -> None:
-        """Print a dimmed line above the spinner (or alone, when there is no spinner)."""
+    def note(self, text: str, *, warning: bool = False) -> None:
+        """Print a dimmed line above the spinner (or alone, when there is no spinner); a
+        ``warning``, something the user should act on, in yellow instead."""
+        styled = typer.style(text, fg="yellow") if warning else dim(text)
         with self._lock:
             self._clear()
-            typer.echo(dim(text), file=self._stream)
+            typer.echo(styled, file=self._stream)
 
     def stop(self) -> None:
         """Stop drawing and erase the spinner's line. Safe to call more than once."""

@@ -8,6 +8,7 @@ for as long as it runs.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,18 +22,42 @@ if TYPE_CHECKING:
     from hotswap.config import ModelConfig
     from hotswap.plugins import PluginHost
 
-__all__ = ["ChainWatcher", "failover_notice", "watching"]
+__all__ = ["ChainWatcher", "failover_notice", "is_account_problem", "watching"]
+
+
+# Failures that say this account cannot use the model, not that the provider had a bad minute:
+# the user has something to fix, so the notice says what and is shown as a warning.
+_ACCOUNT_PROBLEMS = {
+    "auth": "'s key was refused",
+    "permission": " may not be used with this key",
+    "quota_exhausted": "'s account is out of credit or quota",
+}
 
 
 def failover_notice(attempt: Attempt, next_model: str) -> str:
-    """``sonnet failed (rate_limited 429), gpt4o took over``, or for a model passed over,
-    ``sonnet skipped (cooling down for 58.2 s more after rate_limited), gpt4o took over``."""
+    """``sonnet failed (rate_limited 429), gpt4o took over``; for a model passed over,
+    ``sonnet skipped (cooling down for 58.2 s more after rate_limited), gpt4o took over``; for
+    an account that cannot use the model, what is wrong and where to look:
+    ``sonnet's key was refused (auth 401), gpt4o took over; check it with: hotswap doctor``."""
     if str(attempt.outcome) == "skipped":
         why = attempt.message or (str(attempt.kind) if attempt.kind else "unavailable")
         return f"{attempt.model} skipped ({why}), {next_model} took over"
     what = str(attempt.kind) if attempt.kind is not None else str(attempt.outcome)
     status = f" {attempt.status}" if attempt.status is not None else ""
-    return f"{attempt.model} failed ({what}{status}), {next_model} took over"
+    problem = _ACCOUNT_PROBLEMS.get(what)
+    if problem is None:
+        return f"{attempt.model} failed ({what}{status}), {next_model} took over"
+    if what == "auth" and attempt.status is None:
+        problem = " has no usable credential"
+    return (
+        f"{attempt.model}{problem} ({what}{status}), {next_model} took over; "
+        "check it with: hotswap doctor"
+    )
+
+
+def is_account_problem(attempt: Attempt) -> bool:
+    """Whether ``attempt`` failed because the account cannot use the model."""
+    return str(attempt.outcome) == "failed" and str(attempt.kind) in _ACCOUNT_PROBLEMS
 
 
 class ChainWatcher:
@@ -56,7 +81,8 @@ class ChainWatcher:
 
     def failover(self, attempt: Attempt, next_model: ModelConfig) -> None:
         if self.spinner is not None:
-            self.spinner.note(failover_notice(attempt, next_model.name))
+            notice = failover_notice(attempt, next_model.name)
+            self.spinner.note(notice, warning=is_account_problem(attempt))
 
 
 class _Relay:
@@ -91,6 +117,8 @@ def watching(host: PluginHost, watcher: ChainWatcher) -> Iterator[ChainWatcher]:
     if relay is None:
         relay = _relays[host] = _Relay()
         host.add_observer(relay)
+        # The watcher shows each failover itself; the engine's warnings would say it twice.
+        logging.getLogger("hotswap.engine").addHandler(logging.NullHandler())
     previous, relay.watcher = relay.watcher, watcher
     try:
         yield watcher

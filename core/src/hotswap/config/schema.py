@@ -23,6 +23,7 @@ from hotswap.options import ThinkingLevel
 
 __all__ = [
     "DEFAULT_CONDITIONS",
+    "PROFILES",
     "ChainConfig",
     "ChainEntry",
     "Config",
@@ -40,19 +41,51 @@ DEFAULT_CONDITIONS = (
     ErrorKind.SERVER_ERROR,
     ErrorKind.TIMEOUT,
     ErrorKind.CONNECTION,
+    ErrorKind.QUOTA_EXHAUSTED,
+    ErrorKind.AUTH,
+    ErrorKind.PERMISSION,
 )
-"""The failures that move a chain on to its next model unless configured otherwise."""
+"""The failures that move a chain on to its next model unless configured otherwise: the
+provider's bad minute, and an account that cannot serve (out of credit, its key missing or
+refused), since the next model, often on another account, would answer."""
 
 DEFAULT_BREAKER_KINDS = (
     ErrorKind.RATE_LIMITED,
     ErrorKind.OVERLOADED,
     ErrorKind.QUOTA_EXHAUSTED,
     ErrorKind.AUTH,
+    ErrorKind.PERMISSION,
 )
 """The failures that also make later requests skip the model for a cooldown."""
 
-DEFAULT_KIND_COOLDOWNS = {ErrorKind.QUOTA_EXHAUSTED: 3600.0, ErrorKind.AUTH: 3600.0}
-"""Kinds whose cooldown is not ``cooldown_s``: an empty quota or a dead key stays so for long."""
+DEFAULT_KIND_COOLDOWNS = {
+    ErrorKind.QUOTA_EXHAUSTED: 3600.0,
+    ErrorKind.AUTH: 3600.0,
+    ErrorKind.PERMISSION: 3600.0,
+}
+"""Kinds whose cooldown is not ``cooldown_s``: an empty quota or a refused key stays so for long."""
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "instant": {
+        "same_model_retries": 0,
+        "wait_retry_after_s": 0.0,
+        "stream_recovery": "raise",
+        "first_event_timeout_s": 300.0,
+        "idle_timeout_s": 90.0,
+    },
+    "patient": {
+        "same_model_retries": 2,
+        "wait_retry_after_s": 20.0,
+        "stream_recovery": "continue",
+        "first_event_timeout_s": 120.0,
+        "idle_timeout_s": 30.0,
+    },
+}
+"""What each ``profile`` sets, under the keys a table does not set itself. ``instant`` (the
+default) moves to the next model at the first failure; ``patient`` stays with a model through
+a hiccup (resends a transient failure twice, waits out a retry-after of up to 20 s), recovers
+a cut stream instead of raising, and gives up on a silent model sooner, as suits someone
+watching the answer arrive."""
 
 
 class _Table(BaseModel):
@@ -142,10 +175,15 @@ class FailoverSettings(_Table):
     Every field has a default, so a table that sets one key leaves the rest alone; a chain's own
     settings override only the keys it sets (see :meth:`merged_over`).
 
+    :param profile: a set of defaults for the other keys (see :data:`PROFILES`): ``instant``
+        or ``patient``; a key set beside it wins over the profile's value.
     :param conditions: the failure kinds that move on to the next model at once; others are
         raised. A kind also names its family: ``server_error`` covers ``overloaded``.
     :param cooldown_s: seconds a model that failed that way is passed over by later requests
-        (longer when the provider's retry-after says so).
+        (longer when the provider's retry-after says so, and doubled each time its probe fails
+        again, up to ``max_cooldown_s``).
+    :param max_cooldown_s: the longest a cooldown grows to by doubling (a kind whose own
+        cooldown is longer keeps it).
     :param max_retries: how many more rounds over the whole chain to try, with exponential
         backoff, once every model has failed or is cooling down.
     :param retry_delay_ms: the wait before the first of those rounds, in milliseconds; it
@@ -172,8 +210,10 @@ class FailoverSettings(_Table):
     # A new setting is one field with a default: its file key, camelCase spelling, place in
     # the "allowed keys" list and per-chain override all follow from the field.
 
+    profile: Literal["instant", "patient"] = "instant"
     conditions: tuple[ErrorKind, ...] = DEFAULT_CONDITIONS
     cooldown_s: float = Field(default=60.0, ge=0, strict=True)
+    max_cooldown_s: float = Field(default=300.0, ge=0, strict=True)
     max_retries: int = Field(default=3, ge=0, strict=True)
     retry_delay_ms: int = Field(default=1000, ge=0, strict=True)
     breaker_kinds: tuple[ErrorKind, ...] = DEFAULT_BREAKER_KINDS
@@ -188,6 +228,15 @@ class FailoverSettings(_Table):
     idle_timeout_s: float = Field(default=90.0, gt=0, strict=True)
     attempt_timeout_s: float = Field(default=600.0, gt=0, strict=True)
     deadline_s: float = Field(default=1200.0, gt=0, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        # The profile's values go in as if written, under the keys the table set itself, so
+        # a chain naming a profile overrides those keys of the global settings as well.
+        if isinstance(data, Mapping) and data.get("profile") in PROFILES:
+            return {**PROFILES[data["profile"]], **data}
+        return data
 
     @field_validator("cooldowns", mode="after")
     @classmethod
@@ -226,6 +275,8 @@ class ModelConfig(_Table):
     :param headers: extra request headers.
     :param options: extra provider request fields, merged into the request body as given.
     :param context_window: the model's context size in tokens, overriding what the plugin knows.
+    :param prefill: whether the model carries on from a partial answer given as its own last
+        turn, which ``stream_recovery = "continue"`` needs; None: as its plugin says.
     """
 
     _derived_keys = frozenset({"name"})
@@ -241,6 +292,7 @@ class ModelConfig(_Table):
     headers: dict[str, str] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     context_window: int | None = Field(default=None, gt=0, strict=True)
+    prefill: bool | None = Field(default=None, strict=True)
 
 
 class ChainConfig(_Table):

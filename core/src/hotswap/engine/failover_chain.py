@@ -29,13 +29,7 @@ from hotswap.config import FailoverSettings, ModelConfig
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
 from hotswap.engine.plan import CallPlan, Wait
 from hotswap.engine.recovery import continuation, needs_of
-from hotswap.errors import (
-    AuthError,
-    CredentialError,
-    ErrorKind,
-    ProviderError,
-    UnknownProviderError,
-)
+from hotswap.errors import ErrorKind, ProviderError, UnknownProviderError
 from hotswap.events import StreamEvent, StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
 from hotswap.exchange import Exchange
 from hotswap.messages import Message, TextPart
@@ -143,21 +137,27 @@ class FailoverChain:
         """
         request = _request(messages, options)
         plan = self._plan(request)
-        while True:
-            step = plan.next()
-            if isinstance(step, Wait):
-                self._sleep(step.seconds)
-                continue
-            started = self._clock()
-            self.host.attempt_started(step, stream=False)
-            try:
-                exchange = self._exchange(step, request, plan, stream=False)
-                completion = self.transport.complete(exchange)
-            except ProviderError as error:
-                plan.failed(step, error, started)
-                continue
-            plan.succeeded(step, started)
-            return self._answered(completion, plan)
+        try:
+            while True:
+                step = plan.next()
+                if isinstance(step, Wait):
+                    self._sleep(step.seconds)
+                    continue
+                started = self._clock()
+                self.host.attempt_started(step, stream=False)
+                try:
+                    exchange = self._exchange(step, request, plan, stream=False)
+                    completion = self.transport.complete(exchange)
+                except ProviderError as error:
+                    plan.failed(step, error, started)
+                    continue
+                except KeyboardInterrupt:
+                    plan.cancelled(step, started)
+                    raise
+                plan.succeeded(step, started)
+                return self._answered(completion, plan)
+        finally:
+            plan.close()
 
     def stream(self, messages: MessagesLike, **options: Any) -> ChainStream:
         """Ask the chain for a streamed answer. A failure before the first content event fails
@@ -170,24 +170,27 @@ class FailoverChain:
         """:meth:`complete`, for asyncio."""
         request = _request(messages, options)
         plan = self._plan(request)
-        while True:
-            step = plan.next()
-            if isinstance(step, Wait):
-                await self._async_sleep(step.seconds)
-                continue
-            started = self._clock()
-            self.host.attempt_started(step, stream=False)
-            try:
-                exchange = self._exchange(step, request, plan, stream=False)
-                completion = await self.transport.acomplete(exchange)
-            except ProviderError as error:
-                plan.failed(step, error, started)
-                continue
-            except asyncio.CancelledError:
-                plan.cancelled(step, started)
-                raise
-            plan.succeeded(step, started)
-            return self._answered(completion, plan)
+        try:
+            while True:
+                step = plan.next()
+                if isinstance(step, Wait):
+                    await self._async_sleep(step.seconds)
+                    continue
+                started = self._clock()
+                self.host.attempt_started(step, stream=False)
+                try:
+                    exchange = self._exchange(step, request, plan, stream=False)
+                    completion = await self.transport.acomplete(exchange)
+                except ProviderError as error:
+                    plan.failed(step, error, started)
+                    continue
+                except (asyncio.CancelledError, KeyboardInterrupt):
+                    plan.cancelled(step, started)
+                    raise
+                plan.succeeded(step, started)
+                return self._answered(completion, plan)
+        finally:
+            plan.close()
 
     def astream(self, messages: MessagesLike, **options: Any) -> AsyncChainStream:
         """:meth:`stream`, for asyncio."""
@@ -253,19 +256,16 @@ class FailoverChain:
     def _exchange(
         self, model: ModelConfig, request: CompletionRequest, plan: CallPlan, *, stream: bool
     ) -> Exchange:
-        try:
-            return Exchange(
-                self.host,
-                model,
-                request,
-                stream=stream,
-                timeouts=self._timeouts(model),
-                time_left=plan.time_left(),
-            )
-        except CredentialError as error:
-            # A model without a usable credential fails like a refused key: an ``auth``
-            # failure, so a chain with ``auth`` among its conditions moves on.
-            raise AuthError(error.message, provider=model.provider, model=model.model) from None
+        # A model without a usable credential raises NoCredentialError, an ``auth`` failure:
+        # the chain moves on, as from a refused key.
+        return Exchange(
+            self.host,
+            model,
+            request,
+            stream=stream,
+            timeouts=self._timeouts(model),
+            time_left=plan.time_left(),
+        )
 
 
 class _StreamRun:
@@ -279,30 +279,54 @@ class _StreamRun:
         self.model: ModelConfig | None = None
         self.pending: list[StreamEvent] = []
         self.shown = False
-        self.partial: str | None = None  # the text to continue from, in ``continue`` recovery
-        self.prefilled = False  # whether the try under way continues by prefill
+        # Under ``continue`` recovery, once a stream was cut after showing text: that text, and
+        # the reset to pass on instead if the next model cannot carry on from it exactly.
+        self.partial: str | None = None
+        self.cut: StreamReset | None = None
+        self.prefilled = False  # whether the try under way carries on from ``partial``
+        self.trim = ""  # whitespace the prefill left off, which the caller has already seen
         self.refuses_prefill: set[str] = set()
 
     @property
     def attempts(self) -> list[Attempt]:
         return self.plan.attempts
 
-    def request_for(self, model: ModelConfig) -> CompletionRequest:
-        """What to send ``model``: the caller's request, or a continuation of a partial answer."""
+    def begin(self, model: ModelConfig) -> tuple[CompletionRequest, list[StreamEvent]]:
+        """What to send ``model``, and the events to pass on before its answer: the caller's
+        request; or a continuation of a cut answer, for a model that takes it as its own turn
+        to carry on from; or, for any other model, a reset and the caller's request whole, since
+        a continuation it cannot make exactly would reach the caller as an altered answer."""
         self.prefilled = False
-        if self.partial is None:
-            return self.request
+        partial = self.partial
+        if partial is None:
+            return self.request, []
+        kept = partial.rstrip()
+        if kept and self._continues(model):
+            self.prefilled, self.trim = True, partial[len(kept) :]
+            return continuation(self.request, kept), []
+        reset = self.cut
+        assert reset is not None
+        self.partial = self.cut = None
+        self._restart(reset)
+        return self.request, [reset]
+
+    def _continues(self, model: ModelConfig) -> bool:
+        """Whether ``model`` carries on from a partial answer given as its own last turn."""
+        if model.name in self.refuses_prefill:
+            return False
+        if model.prefill is not None:
+            return model.prefill
         info = self.chain._provider_of(model)
-        self.prefilled = (
-            info is not None
-            and info.capabilities_of(model.model).prefill
-            and model.name not in self.refuses_prefill
-        )
-        return continuation(self.request, self.partial, prefill=self.prefilled)
+        return info is not None and info.capabilities_of(model.model).prefill
 
     def accept(self, event: StreamEvent) -> list[StreamEvent]:
         """What to pass on for ``event``: nothing is shown until the first content event, so
         a failure before it can fail over without the caller having seen anything."""
+        if self.trim and event.__class__ is TextDelta:
+            trimmed = self._trimmed(event)
+            if trimmed is None:
+                return []
+            event = trimmed
         if not self.shown and not isinstance(event, _CONTENT):
             self.pending.append(event)
             return []
@@ -312,6 +336,20 @@ class _StreamRun:
         for item in out:
             self.assembler.add(item)
         return out
+
+    def _trimmed(self, delta: TextDelta) -> TextDelta | None:
+        """``delta``, the start of a continuation, without the whitespace the caller already
+        has: the prefill was sent without its trailing whitespace (prefill APIs refuse it), and
+        a model carrying on from it begins by writing that whitespace again."""
+        text, trim = delta.text, self.trim
+        same = 0
+        while same < len(text) and same < len(trim) and text[same] == trim[same]:
+            same += 1
+        if same == len(text) and same < len(trim):
+            self.trim = trim[same:]  # all of it was whitespace already shown: see the next one
+            return None
+        self.trim = ""
+        return TextDelta(text[same:]) if same else delta
 
     def flush(self) -> list[StreamEvent]:
         """At the end of an answer: the held-back events, when it had no content at all."""
@@ -325,8 +363,8 @@ class _StreamRun:
         to pass on first, such as a reset), or raise."""
         self.pending = []
         if self.prefilled and error.kind is ErrorKind.INVALID_REQUEST:
-            # The model does not take a prefilled turn: ask it again in plain words, rather
-            # than let the refusal of a form end the call.
+            # The model does not take a prefilled turn after all: it answers afresh instead,
+            # rather than the refusal of a form ending the call.
             self.refuses_prefill.add(model.name)
             self.plan.resend(model, error, started)
             return []
@@ -341,14 +379,20 @@ class _StreamRun:
             self.plan.failed(model, error, started)
         except ProviderError:
             raise StreamInterruptedError(self.assembler.text, error, self.plan.attempts) from error
+        reset = StreamReset(model.name, f"{error.kind}: {error.provider_message}")
         if recovery == "continue" and not self.assembler.calling_tools:
-            self.partial = self.assembler.text
+            # Whether the next model can carry on is known once it is chosen (begin).
+            self.partial, self.cut = self.assembler.text, reset
             return []
         # Restart: half a tool call cannot be continued, so ``continue`` restarts too.
-        reset = StreamReset(model.name, f"{error.kind}: {error.provider_message}")
-        self.assembler.add(reset)
-        self.shown, self.partial = False, None
+        self.partial = self.cut = None
+        self._restart(reset)
         return [reset]
+
+    def _restart(self, reset: StreamReset) -> None:
+        """The caller is told to discard what it was shown: the next answer starts afresh."""
+        self.assembler.add(reset)
+        self.shown = False
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         self.plan.succeeded(model, started)
@@ -411,28 +455,33 @@ class ChainStream(StreamFacts):
 
     def _generate(self) -> Generator[StreamEvent, None, None]:
         run, chain = self._run, self._run.chain
-        while True:
-            step = run.plan.next()
-            if isinstance(step, Wait):
-                chain._sleep(step.seconds)
-                continue
-            started = chain._clock()
-            run.model = step
-            chain.host.attempt_started(step, stream=True)
-            try:
-                exchange = chain._exchange(step, run.request_for(step), run.plan, stream=True)
-                for event in chain.transport.stream(exchange):
-                    yield from run.accept(event)
-                yield from run.flush()
-            except ProviderError as error:
-                yield from run.failed(step, error, started)
-                continue
-            except (GeneratorExit, KeyboardInterrupt):
-                # Ctrl-C while the stream waits on the network stops it like closing it does.
-                run.plan.cancelled(step, started)
-                raise
-            run.succeeded(step, started)
-            return
+        try:
+            while True:
+                step = run.plan.next()
+                if isinstance(step, Wait):
+                    chain._sleep(step.seconds)
+                    continue
+                started = chain._clock()
+                run.model = step
+                chain.host.attempt_started(step, stream=True)
+                try:
+                    request, first = run.begin(step)
+                    yield from first
+                    exchange = chain._exchange(step, request, run.plan, stream=True)
+                    for event in chain.transport.stream(exchange):
+                        yield from run.accept(event)
+                    yield from run.flush()
+                except ProviderError as error:
+                    yield from run.failed(step, error, started)
+                    continue
+                except (GeneratorExit, KeyboardInterrupt):
+                    # Ctrl-C while the stream waits on the network stops it like closing it does.
+                    run.plan.cancelled(step, started)
+                    raise
+                run.succeeded(step, started)
+                return
+        finally:
+            run.plan.close()
 
 
 class AsyncChainStream(StreamFacts):
@@ -453,33 +502,39 @@ class AsyncChainStream(StreamFacts):
 
     async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
         run, chain = self._run, self._run.chain
-        while True:
-            step = run.plan.next()
-            if isinstance(step, Wait):
-                await chain._async_sleep(step.seconds)
-                continue
-            started = chain._clock()
-            run.model = step
-            chain.host.attempt_started(step, stream=True)
-            try:
-                exchange = chain._exchange(step, run.request_for(step), run.plan, stream=True)
-                # aclosing: leaving this generator must close the response now, not when the
-                # event loop finalizes the abandoned transport generator.
-                async with aclosing(chain.transport.astream(exchange)) as events:
-                    async for event in events:
-                        for item in run.accept(event):
-                            yield item
-                for item in run.flush():
-                    yield item
-            except ProviderError as error:
-                for item in run.failed(step, error, started):
-                    yield item
-                continue
-            except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
-                run.plan.cancelled(step, started)
-                raise
-            run.succeeded(step, started)
-            return
+        try:
+            while True:
+                step = run.plan.next()
+                if isinstance(step, Wait):
+                    await chain._async_sleep(step.seconds)
+                    continue
+                started = chain._clock()
+                run.model = step
+                chain.host.attempt_started(step, stream=True)
+                try:
+                    request, first = run.begin(step)
+                    for item in first:
+                        yield item
+                    exchange = chain._exchange(step, request, run.plan, stream=True)
+                    # aclosing: leaving this generator must close the response now, not when
+                    # the event loop finalizes the abandoned transport generator.
+                    async with aclosing(chain.transport.astream(exchange)) as events:
+                        async for event in events:
+                            for item in run.accept(event):
+                                yield item
+                    for item in run.flush():
+                        yield item
+                except ProviderError as error:
+                    for item in run.failed(step, error, started):
+                        yield item
+                    continue
+                except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
+                    run.plan.cancelled(step, started)
+                    raise
+                run.succeeded(step, started)
+                return
+        finally:
+            run.plan.close()
 
 
 def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:

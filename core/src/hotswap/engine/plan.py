@@ -4,6 +4,13 @@ The sync and async drivers ask a :class:`CallPlan` what to do next — try this 
 long, or give up — and report back how each try went. Instant failover, same-model retries,
 circuit breakers, skipping models that cannot serve the request, backoff rounds, the call's
 deadline and the attempt record are all decided here, once.
+
+A half-open probe this call claimed is held until the call knows what it means: through a
+resend to the same model, and until the model answers (the breaker closes), fails in a way
+that opens it again (for longer), fails otherwise (it closes: the model answered, just not
+well), or the call stops without a verdict (it is released, for the next caller to probe).
+The drivers call :meth:`CallPlan.close` however the call ends, so no path leaves a claim
+behind.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.engine.breaker import BreakerStore, BreakerVerdict
-from hotswap.errors import ErrorKind, ProviderError
+from hotswap.errors import ErrorKind, NoCredentialError, ProviderError
 from hotswap.logs import get_logger
 from hotswap.trusted import build
 
@@ -39,6 +46,18 @@ class Wait:
 # Failures worth resending to the same model when ``same_model_retries`` allows: a hiccup on
 # the provider's side. Not a timeout (the model is slow now), nor anything the breaker handles.
 _RETRIED_IN_PLACE = frozenset((ErrorKind.SERVER_ERROR, ErrorKind.CONNECTION))
+
+# Failures that say this account cannot use the model, rather than that the provider is having
+# a bad minute: a failover over one of them is logged as a warning.
+_ACCOUNT_KINDS = frozenset((ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA_EXHAUSTED))
+
+RESEND_DELAY_S = 0.5
+"""The wait before the first resend to the same model; it doubles for each further resend in
+a round, up to :data:`RESEND_DELAY_MAX_S`, less up to a quarter of random jitter (as the
+providers' own SDKs wait), so that many callers hit by one hiccup do not resend in step."""
+RESEND_DELAY_MAX_S = 8.0
+
+_MAX_DOUBLINGS = 32  # beyond this a doubled cooldown is past any cap, and 2.0**n stays finite
 
 
 class PlanObserver(Protocol):
@@ -90,7 +109,7 @@ class CallPlan:
         self._unable = unable
         self._context_window = context_window
         self._queue = deque(self._models)
-        self._probing: set[str] = set()
+        self._probing: set[str] = set()  # models whose half-open probe this call holds
         self._moving_on_from: Attempt | None = None
         self._pause: float | None = None
         self._retries: dict[str, int] = {}  # same-model resends this round, per model
@@ -118,12 +137,13 @@ class CallPlan:
             if why is not None:
                 self.skipped(model, why)
                 continue
-            verdict = self._breakers.check(model.name, now)
-            if verdict is BreakerVerdict.OPEN:
-                self._skip_cooling(model, now)
-                continue
-            if verdict is BreakerVerdict.PROBE:
-                self._probing.add(model.name)
+            if model.name not in self._probing:  # a probe this call holds needs no asking
+                verdict = self._breakers.check(model.name, now, hold_until=self._hold_until(now))
+                if verdict is BreakerVerdict.OPEN:
+                    self._skip_cooling(model, now)
+                    continue
+                if verdict is BreakerVerdict.PROBE:
+                    self._probing.add(model.name)
             if self._moving_on_from is not None and self._observer is not None:
                 self._observer.failover(self._moving_on_from, model)
             self._moving_on_from = None
@@ -157,24 +177,35 @@ class CallPlan:
         self.last_error = error
         attempt = self._record(model, Outcome.FAILED, started, error)
         if self._again_in_place(model, error):
-            self._probing.discard(model.name)
             return
         if error.kind is ErrorKind.CONTEXT_LENGTH:
+            self._settle(model)
             self._outgrown(model, error, attempt)
             return
-        opened = self._settings.fails_over_on(error.kind) and self._cool(model, error)
-        if not opened and model.name in self._probing:
-            self._breakers.close(model.name)  # the probe got an answer, just not a good one
-        self._probing.discard(model.name)
-        if not self._settings.fails_over_on(error.kind):
+        fails_over = self._settings.fails_over_on(error.kind)
+        if not (fails_over and self._cool(model, error)):
+            self._settle(model)
+        if isinstance(error, NoCredentialError):
+            # No round of backoff brings a key: this call does not look for one again.
+            self._refused[model.name] = "it has no usable credential"
+        if not fails_over:
             error.attempts = list(self.attempts)
             raise error
         self._moving_on_from = attempt
-        log.info("failover from %s after %s: %s", model.name, error.kind, error.provider_message)
+        if error.kind in _ACCOUNT_KINDS:
+            # Not the provider's bad minute but this account's problem: say so where it shows.
+            log.warning(
+                "%s cannot be used (%s): %s; failing over", model.name, error.kind, error.message
+            )
+        else:
+            log.info(
+                "failover from %s after %s: %s", model.name, error.kind, error.provider_message
+            )
 
     def resend(self, model: ModelConfig, error: ProviderError, started: float) -> None:
         """``model`` refused the form of the request, not the request (a prefilled
-        continuation it does not support): recorded, and ``model`` is next again."""
+        continuation it does not support): recorded, and ``model`` is next again (still
+        holding its probe, if this call holds it)."""
         self.last_error = error
         self._record(model, Outcome.FAILED, started, error)
         self._queue.appendleft(model)
@@ -188,15 +219,20 @@ class CallPlan:
         opened as for any failure, but the chain does not move on."""
         self.last_error = error
         self._record(model, Outcome.FAILED, started, error)
-        self._cool(model, error)
-        self._probing.discard(model.name)
+        if not self._cool(model, error):
+            self._settle(model)
 
     def cancelled(self, model: ModelConfig, started: float) -> None:
-        """The caller stopped the try of ``model``."""
-        if model.name in self._probing:
-            self._breakers.close(model.name)
-            self._probing.discard(model.name)
+        """The caller stopped the try of ``model``: no verdict on it, so a probe it held is
+        released for the next caller."""
+        self._release(model.name)
         self._record(model, Outcome.CANCELLED, started)
+
+    def close(self) -> None:
+        """The call is over, however it ended: release any probe it still holds (it ended
+        without a verdict, say on an exception from outside the provider)."""
+        for name in tuple(self._probing):
+            self._release(name)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -208,23 +244,31 @@ class CallPlan:
             return False
         name = model.name
         if error.kind in _RETRIED_IN_PLACE:
-            if self._retries.get(name, 0) >= settings.same_model_retries:
+            resent = self._retries.get(name, 0)
+            if resent >= settings.same_model_retries:
                 return False
-            self._retries[name] = self._retries.get(name, 0) + 1
-            log.info("retrying %s after %s", name, error.kind)
+            self._retries[name] = resent + 1
+            self._pause = self._resend_delay(resent)
+            log.info("retrying %s in %.2f s after %s", name, self._pause, error.kind)
         elif (
             error.kind is ErrorKind.RATE_LIMITED
             and error.retry_after is not None
             and error.retry_after <= settings.wait_retry_after_s
+            and settings.wait_retry_after_s > 0  # 0 means never, even for "retry-after: 0"
             and name not in self._waited
         ):
             self._waited.add(name)
-            self._pause = error.retry_after
-            log.info("waiting %.1f s for %s, as its retry-after asked", error.retry_after, name)
+            self._pause = max(error.retry_after, self._resend_delay(0))
+            log.info("waiting %.1f s for %s, as its retry-after asked", self._pause, name)
         else:
             return False
         self._queue.appendleft(model)
         return True
+
+    def _resend_delay(self, resent: int) -> float:
+        """The jittered wait before a resend to the same model, after ``resent`` earlier ones."""
+        delay = min(RESEND_DELAY_S * 2.0 ** min(resent, _MAX_DOUBLINGS), RESEND_DELAY_MAX_S)
+        return delay * (1.0 - 0.25 * self._rng.random())
 
     def _outgrown(self, model: ModelConfig, error: ProviderError, attempt: Attempt) -> None:
         """``model`` said the request is too long for it: never send it there again in this
@@ -233,9 +277,6 @@ class CallPlan:
         window = self._context_window(model) if self._context_window else None
         if window is not None and (self._too_long is None or window > self._too_long):
             self._too_long = window
-        if model.name in self._probing:
-            self._breakers.close(model.name)  # the probe got an answer, just not a good one
-            self._probing.discard(model.name)
         if not any(self._cannot_serve(m) is None for m in self._queue):
             error.attempts = list(self.attempts)
             raise error
@@ -265,26 +306,64 @@ class CallPlan:
         return Wait(seconds)
 
     def _give_up(self, reason: str | None) -> AllModelsFailedError:
+        self.close()
         return AllModelsFailedError(self.attempts, self.last_error, reason)
 
+    def _hold_until(self, now: float) -> float:
+        """When a probe claimed now lapses if never reported: at the call's deadline, past
+        which this call can no longer report anything."""
+        if self._deadline is not None:
+            return self._deadline
+        return now + self._settings.deadline_s
+
+    def _settle(self, model: ModelConfig) -> None:
+        """``model`` failed in a way that opens no breaker: a probe this call held got an
+        answer, just not a good one, so its breaker closes."""
+        if model.name in self._probing:
+            self._probing.discard(model.name)
+            self._breakers.close(model.name)
+
+    def _release(self, name: str) -> None:
+        if name in self._probing:
+            self._probing.discard(name)
+            self._breakers.release(name)
+
     def _cool(self, model: ModelConfig, error: ProviderError) -> bool:
-        """Open ``model``'s breaker if ``error`` is a kind that does; say whether it did."""
-        cooldown = self._settings.cooldown_after(error.kind)
-        if cooldown is None:
+        """Open ``model``'s breaker if ``error`` is a kind that does; say whether it did.
+
+        A model that fails again on its probe is cooled for twice as long as the last time, up
+        to ``max_cooldown_s``: a long outage is probed a handful of times an hour, and the model
+        is used again within one cooldown of recovering."""
+        base = self._settings.cooldown_after(error.kind)
+        if base is None or isinstance(error, NoCredentialError):
+            # Nothing was asked of the model: it is looked at again as soon as a key is set.
             return False
+        name = model.name
+        probe = name in self._probing
+        current = self._breakers.state(name)
+        # Only a failed probe adds a strike: others failing meanwhile saw the same outage.
+        strikes = 1 if current is None else current.strikes + (1 if probe else 0)
+        cap = max(base, self._settings.max_cooldown_s)
+        cooldown = min(base * 2.0 ** min(strikes - 1, _MAX_DOUBLINGS), cap)
         # The provider's retry-after wins when it asks for longer than our cooldown.
         wait = max(cooldown, error.retry_after or 0.0)
-        self._breakers.open(model.name, self._clock() + wait, error.kind)
-        log.info("%s cooling down for %.1f s after %s", model.name, wait, error.kind)
+        self._breakers.open(name, self._clock() + wait, error.kind, strikes=strikes, probe=probe)
+        self._probing.discard(name)
+        log.info("%s cooling down for %.1f s after %s", name, wait, error.kind)
         if self._observer is not None:
             self._observer.breaker_opened(model, error.kind, wait)
         return True
 
     def _skip_cooling(self, model: ModelConfig, now: float) -> None:
         state = self._breakers.state(model.name)
-        until = f" for {max(state.until - now, 0):.1f} s more" if state else ""
-        reason = f" after {state.kind}" if state else ""
-        self.skipped(model, f"cooling down{until}{reason}", state.kind if state else None)
+        if state is None:  # closed since it was checked
+            self.skipped(model, "cooling down")
+        elif state.until > now:
+            why = f"cooling down for {state.until - now:.1f} s more after {state.kind}"
+            self.skipped(model, why, state.kind)
+        else:
+            why = f"another request is probing it, after {state.kind}"
+            self.skipped(model, why, state.kind)
 
     def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
         """``model`` was passed over without a request, for the reason ``why``."""

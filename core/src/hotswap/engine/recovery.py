@@ -3,9 +3,9 @@
 A request with tools needs a model that can call them, and one with images a model that can
 see; a model without is skipped (thinking is different: a model without a reasoning control
 just answers without one). A stream that failed after showing content can be *continued* by
-the next model: it is sent the conversation with the partial answer as its own last turn,
-which a model that supports prefill simply carries on from, and which any other model is asked
-in plain words to continue.
+the next model when that model takes the partial answer as its own last turn and carries on
+from it (an assistant *prefill*); a model that cannot is never asked to continue in words,
+which would give an answer that starts over and repeats what the caller already has.
 """
 
 from __future__ import annotations
@@ -19,12 +19,7 @@ if TYPE_CHECKING:
     from hotswap.options import CompletionRequest
     from hotswap.providers import Capabilities
 
-__all__ = ["CONTINUE_INSTRUCTION", "Needs", "continuation", "needs_of"]
-
-CONTINUE_INSTRUCTION = (
-    "Your previous answer was cut off. Continue it from exactly where it stopped: do not "
-    "repeat anything already written, and add no preamble."
-)
+__all__ = ["Needs", "continuation", "needs_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +56,8 @@ def needs_of(request: CompletionRequest) -> Needs:
 _NOTHING, _TOOLS = Needs(), Needs(tools=True)
 
 
-def continuation(request: CompletionRequest, partial: str, *, prefill: bool) -> CompletionRequest:
-    """``request`` rewritten so that a model carries on from ``partial``: as a prefilled
-    assistant turn (trailing whitespace removed, which prefill APIs refuse), or followed by
-    an explicit instruction to continue."""
-    turns: tuple[Message, ...]
-    if prefill:
-        turns = (Message.assistant(partial.rstrip()),)
-    else:
-        turns = (Message.assistant(partial), Message.user(CONTINUE_INSTRUCTION))
-    return request.model_copy(update={"messages": (*request.messages, *turns)})
+def continuation(request: CompletionRequest, partial: str) -> CompletionRequest:
+    """``request`` with ``partial`` (without trailing whitespace, which prefill APIs refuse)
+    as the assistant's own last turn, for a model that carries on from it."""
+    turn = Message.assistant(partial)
+    return request.model_copy(update={"messages": (*request.messages, turn)})

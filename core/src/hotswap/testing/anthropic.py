@@ -3,11 +3,13 @@
 Checks, in the API's order: the key (``x-api-key``, or an OAuth ``Authorization: Bearer`` token,
 which needs the ``oauth-2025-04-20`` beta), the ``anthropic-version`` header, then the body
 (``model``, ``max_tokens``, ``messages``, a thinking budget of at least 1024 below
-``max_tokens``). Thinking blocks are sent when the request turns thinking on.
+``max_tokens``, no trailing assistant turn for a model from Claude 4.6 on). Thinking blocks are
+sent when the request turns thinking on; a trailing assistant turn is carried on from.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -38,7 +40,7 @@ from hotswap.testing.wire import (
     sse,
 )
 
-__all__ = ["OAUTH_BETA", "Anthropic"]
+__all__ = ["OAUTH_BETA", "Anthropic", "takes_prefill"]
 
 OAUTH_BETA = "oauth-2025-04-20"
 """The beta flag without which the API refuses OAuth tokens."""
@@ -53,6 +55,18 @@ _STOP_REASONS = {
     Finish.CONTENT_FILTER: "refusal",
 }
 _SSE_TYPE = "text/event-stream; charset=utf-8"
+_VERSION = re.compile(r"claude-(?:[a-z]+-)?(\d+)(?:-(\d{1,2})(?!\d))?")
+
+
+def takes_prefill(model: str) -> bool:
+    """Whether a model carries on from a trailing assistant turn: Claude models before 4.6
+    (``claude-sonnet-4-5``, ``claude-opus-4-20250514``, ``claude-3-5-haiku-latest``) do; from
+    4.6 on the API refuses the request."""
+    found = _VERSION.match(model)
+    if found is None:
+        return False
+    major, minor = int(found.group(1)), int(found.group(2) or 0)
+    return (major, minor) < (4, 6)
 
 
 class Anthropic(Dialect):
@@ -110,10 +124,20 @@ class Anthropic(Dialect):
                 )
             if budget >= max_tokens:
                 return invalid("`max_tokens` must be greater than `thinking.budget_tokens`")
+        prefill = None
+        last = messages[-1]
+        if isinstance(last, dict) and last.get("role") == "assistant":
+            if not takes_prefill(payload["model"]):
+                return invalid(
+                    "This model does not support assistant message prefill. The conversation "
+                    "must end with a user message."
+                )
+            prefill = last_text([last], role_key="role", roles=("assistant",), parts_key="content")
         return ChatRequest(
             model=payload["model"],
             stream=payload.get("stream") is True,
             prompt=last_text(messages, role_key="role", roles=("user",), parts_key="content"),
+            prefill=prefill,
             input_words=count_words(payload.get("system")) + count_words(messages),
             ordinal=incoming.ordinal,
             max_tokens=max_tokens,

@@ -92,9 +92,12 @@ class Answer:
 
 def compose(reply: Reply, request: ChatRequest, *, id_prefix: str) -> Answer:
     """Turn a scripted reply into the answer to ``request``: fill in the default texts, give
-    tool calls ids (``<id_prefix><ordinal>_<index>``), and stop at ``max_tokens`` words.
+    tool calls ids (``<id_prefix><ordinal>_<index>``), carry on from a prefilled partial answer
+    that the text begins with, and stop at ``max_tokens`` words.
     """
     text = f"echo: {request.prompt}" if reply.text is None else reply.text
+    if request.prefill and text.startswith(request.prefill):
+        text = text[len(request.prefill) :]
     finish = Finish.TOOL_USE if reply.tool_calls else Finish.STOP
     words = text.split()
     if request.max_tokens is not None and len(words) > request.max_tokens:

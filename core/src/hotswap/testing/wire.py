@@ -107,6 +107,8 @@ class ChatRequest:
     :param thinking: whether the client asked for thinking text to be returned.
     :param include_usage: OpenAI's ``stream_options.include_usage``.
     :param ordinal: the request's number, as in :class:`Incoming`.
+    :param prefill: the partial answer the conversation ends with, for a provider whose models
+        carry on from it: the answer is then what follows it.
     """
 
     model: str
@@ -117,6 +119,7 @@ class ChatRequest:
     max_tokens: int | None = None
     thinking: bool = False
     include_usage: bool = False
+    prefill: str | None = None
 
 
 class Dialect(ABC):
