@@ -7,6 +7,7 @@ what they are beyond the wire format the simulator speaks for them.
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -168,3 +169,19 @@ class ManualAlarms:
                 entry = due[0]
                 self._pending.remove(entry)
             entry[1]()
+
+
+@pytest.fixture
+def expired_pi_login(tmp_path, monkeypatch) -> None:
+    """An expired pi login for the ``pi`` model, whose token endpoint refuses connections, so
+    renewing it fails."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    auth = tmp_path / ".pi" / "agent" / "auth.json"
+    auth.parent.mkdir(mode=0o700, parents=True)
+    login = {"type": "oauth", "access": "sk-ant-oat01-expired", "refresh": "sk-ant-ort01-old"}
+    auth.write_text(json.dumps({"anthropic": {**login, "expires": 1700000000000}}))
+    auth.chmod(0o600)
+    monkeypatch.setenv("HOTSWAP_ANTHROPIC_TOKEN_URL", f"http://127.0.0.1:{port}/token")

@@ -327,3 +327,13 @@ def test_each_transport_sends_through_its_own_client(make_chain, simulator, requ
 
     [sent] = simulator.requests
     assert ("aiohttp" in sent.headers["user-agent"]) is (kind == "aiohttp")
+
+
+def test_a_login_that_cannot_be_renewed_fails_over(make_chain, simulator, expired_pi_login):
+    chain = make_chain(("pi", "fallback"))
+
+    reply = run(chain, lambda chain: chain.acomplete("hi"))
+
+    assert reply.model == "fallback"
+    assert (reply.attempts[0].kind, reply.attempts[0].status) == ("auth", None)
+    assert simulator.count(PRIMARY) == 0

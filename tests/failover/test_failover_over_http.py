@@ -165,3 +165,18 @@ def test_many_threads_share_one_breaker(make_chain, simulator):
 
     assert models == ["fallback"] * 20
     assert simulator.count(PRIMARY) == 1
+
+
+def test_a_login_that_cannot_be_renewed_fails_over_without_opening_a_breaker(
+    make_chain, simulator, expired_pi_login
+):
+    chain = make_chain(("pi", "fallback"))
+
+    reply = chain.complete("hi")
+
+    assert reply.model == "fallback"
+    failed = reply.attempts[0]
+    assert (failed.model, failed.kind, failed.status) == ("pi", "auth", None)
+    assert "could not be refreshed" in (failed.message or "")
+    assert chain.breakers.state("pi") is None  # a renewed login is used at once
+    assert simulator.count(PRIMARY) == 0
