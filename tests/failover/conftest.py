@@ -1,26 +1,37 @@
-"""Chains of real provider plugins talking real HTTP to the loopback simulator.
+"""Chains of real provider plugins talking real HTTP: to the loopback simulator, or to the fault
+server (:mod:`.faultserver`), which speaks four providers' wire formats at the socket level.
 
-The models are Anthropic ones (the plugin is part of this workspace); nothing here depends on
-what they are beyond the wire format the simulator speaks for them.
+With the simulator the models are Anthropic ones (the plugin is part of this workspace);
+nothing here depends on what they are beyond the wire format the simulator speaks for them.
+With the fault server, a chain's models may speak any of the four formats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import hotswap_anthropic
+import hotswap_google
+import hotswap_ollama
+import hotswap_openai
 import pytest
 
 import hotswap
-from hotswap import Config, FailoverChain, PluginHost, chain
+from hotswap import Config, FailoverChain, PluginHost, StreamReset, TextDelta, chain
+from hotswap.attempts import Attempt
 from hotswap.engine import MemoryBreakerStore
+from hotswap.events import StreamEvent
 from hotswap.transport import Transport
+
+from .faultserver import FaultServer
 
 PRIMARY = "claude-sonnet-4-5"
 FALLBACK = "claude-haiku-4-5"
@@ -185,3 +196,128 @@ def expired_pi_login(tmp_path, monkeypatch) -> None:
     auth.write_text(json.dumps({"anthropic": {**login, "expires": 1700000000000}}))
     auth.chmod(0o600)
     monkeypatch.setenv("HOTSWAP_ANTHROPIC_TOKEN_URL", f"http://127.0.0.1:{port}/token")
+
+
+# -- the fault server ----------------------------------------------------------------------------
+
+PROVIDER_OF = {"anthropic": "anthropic", "openai": "openai", "gemini": "google", "ollama": "ollama"}
+"""The provider plugin that speaks each of the fault server's wire formats."""
+
+PRIMARY_ID = "primary-model"
+FALLBACK_ID = "fallback-model"
+DRIVERS = ("sync", "async-httpx2", "async-aiohttp")
+"""How a test calls a chain: ``complete``/``stream`` over httpx2, or ``acomplete``/``astream``
+over httpx2 or over aiohttp."""
+
+
+@pytest.fixture
+def fault_server(request) -> Iterator[FaultServer]:
+    """A fault server for the test; with ``indirect`` parametrization, one whose frames carry
+    their whitespace ``"leading"`` or ``"trailing"``."""
+    with FaultServer(pieces=getattr(request, "param", "leading")) as server:
+        yield server
+
+
+@pytest.fixture
+def fault_host(monkeypatch, tmp_path) -> PluginHost:
+    """A plugin host with the four plugins the fault server's formats need, and their keys."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-fault-key-0001")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-fault-key-0001")
+    monkeypatch.setenv("GEMINI_API_KEY", "fault-gemini-key-0001")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+    host = PluginHost(entry_points=[])
+    for plugin in (hotswap_anthropic, hotswap_openai, hotswap_google, hotswap_ollama):
+        host.register(plugin.plugin, name=plugin.__name__.removeprefix("hotswap_"))
+    return host
+
+
+def fault_model(server: FaultServer, format: str, model_id: str) -> dict[str, Any]:
+    """A ``[models.NAME]`` table for a model of ``format`` served by ``server``."""
+    provider = PROVIDER_OF[format]
+    return {"provider": provider, "model": model_id, "base_url": server.base_url(format)}
+
+
+@dataclass
+class Answered:
+    """What a call gave: the answer's text (for a stream, the text after its last reset), the
+    stream's events (none for a whole answer), every attempt, and the model that answered."""
+
+    text: str
+    attempts: list[Attempt]
+    model: str
+    events: list[StreamEvent] = field(default_factory=list)
+
+
+def text_after_resets(events: list[StreamEvent]) -> str:
+    """The text a caller is left with: what came after the last ``StreamReset``."""
+    resets = [i for i, event in enumerate(events) if isinstance(event, StreamReset)]
+    after = events[resets[-1] + 1 :] if resets else events
+    return "".join(event.text for event in after if isinstance(event, TextDelta))
+
+
+class Driver:
+    """Calls a chain one way (see :data:`DRIVERS`), over a transport of its own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.transport = Transport.aiohttp() if name == "async-aiohttp" else Transport()
+
+    @property
+    def is_async(self) -> bool:
+        return self.name != "sync"
+
+    def ask(self, chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
+        if not self.is_async:
+            if stream:
+                events = list(running := chain.stream(prompt))
+                answered = running.completion().model
+                return Answered(text_after_resets(events), running.attempts, answered, events)
+            completion = chain.complete(prompt)
+            return Answered(completion.text, list(completion.attempts), completion.model)
+        return asyncio.run(self._ask(chain, prompt, stream=stream))
+
+    async def _ask(self, chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
+        try:
+            if stream:
+                running = chain.astream(prompt)
+                events = [event async for event in running]
+                answered = running.completion().model
+                return Answered(text_after_resets(events), running.attempts, answered, events)
+            completion = await chain.acomplete(prompt)
+            return Answered(completion.text, list(completion.attempts), completion.model)
+        finally:
+            await self.transport.aclose()
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+@pytest.fixture(params=DRIVERS)
+def driver(request) -> Iterator[Driver]:
+    driver = Driver(request.param)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def fault_chain(fault_server, fault_host, driver) -> Callable[..., FailoverChain]:
+    """``fault_chain(primary, fallback=primary, **failover)``: models ``primary`` and
+    ``fallback`` (ids :data:`PRIMARY_ID`, :data:`FALLBACK_ID`) of those wire formats, on the
+    fault server, called through ``driver``'s transport, with breakers of their own."""
+
+    def build(primary: str, fallback: str | None = None, **failover: Any) -> FailoverChain:
+        models = {
+            "primary": fault_model(fault_server, primary, PRIMARY_ID),
+            "fallback": fault_model(fault_server, fallback or primary, FALLBACK_ID),
+        }
+        config = Config.from_dict({"models": models, "failover": failover})
+        return chain(
+            ["primary", "fallback"],
+            config=config,
+            host=fault_host,
+            transport=driver.transport,
+            breakers=MemoryBreakerStore(),
+        )
+
+    return build
