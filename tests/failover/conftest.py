@@ -257,44 +257,48 @@ def text_after_resets(events: list[StreamEvent]) -> str:
 
 
 class Driver:
-    """Calls a chain one way (see :data:`DRIVERS`), over a transport of its own."""
+    """Calls a chain one way (see :data:`DRIVERS`), over a transport of its own, as a
+    long-running application would: async calls run on one event loop, whose connections the
+    transport keeps from call to call."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.transport = Transport.aiohttp() if name == "async-aiohttp" else Transport()
-
-    @property
-    def is_async(self) -> bool:
-        return self.name != "sync"
+        self._loop = asyncio.new_event_loop() if name != "sync" else None
 
     def ask(self, chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
-        if not self.is_async:
-            if stream:
-                events = list(running := chain.stream(prompt))
-                answered = running.completion().model
-                return Answered(text_after_resets(events), running.attempts, answered, events)
-            completion = chain.complete(prompt)
-            return Answered(completion.text, list(completion.attempts), completion.model)
-        return asyncio.run(self._ask(chain, prompt, stream=stream))
+        if self._loop is not None:
+            return self._loop.run_until_complete(self._ask(chain, prompt, stream=stream))
+        if stream:
+            events = list(running := chain.stream(prompt))
+            answered = running.completion().model
+            return Answered(text_after_resets(events), running.attempts, answered, events)
+        completion = chain.complete(prompt)
+        return Answered(completion.text, list(completion.attempts), completion.model)
 
-    async def _ask(self, chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
-        try:
-            if stream:
-                running = chain.astream(prompt)
-                events = [event async for event in running]
-                answered = running.completion().model
-                return Answered(text_after_resets(events), running.attempts, answered, events)
-            completion = await chain.acomplete(prompt)
-            return Answered(completion.text, list(completion.attempts), completion.model)
-        finally:
-            await self.transport.aclose()
+    @staticmethod
+    async def _ask(chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
+        if stream:
+            running = chain.astream(prompt)
+            events = [event async for event in running]
+            answered = running.completion().model
+            return Answered(text_after_resets(events), running.attempts, answered, events)
+        completion = await chain.acomplete(prompt)
+        return Answered(completion.text, list(completion.attempts), completion.model)
 
     def close(self) -> None:
+        """Close the transport's connections, and the event loop."""
+        if self._loop is not None:
+            self._loop.run_until_complete(self.transport.aclose())
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.close()
+            self._loop = None
         self.transport.close()
 
 
-@pytest.fixture(params=DRIVERS)
+@pytest.fixture(scope="module", params=DRIVERS)
 def driver(request) -> Iterator[Driver]:
+    """Each way of calling, shared by a module's tests (making an httpx2 client costs 20 ms)."""
     driver = Driver(request.param)
     yield driver
     driver.close()
@@ -304,9 +308,16 @@ def driver(request) -> Iterator[Driver]:
 def fault_chain(fault_server, fault_host, driver) -> Callable[..., FailoverChain]:
     """``fault_chain(primary, fallback=primary, **failover)``: models ``primary`` and
     ``fallback`` (ids :data:`PRIMARY_ID`, :data:`FALLBACK_ID`) of those wire formats, on the
-    fault server, called through ``driver``'s transport, with breakers of their own."""
+    fault server, called through ``driver``'s transport (or ``transport``), with breakers of
+    their own."""
 
-    def build(primary: str, fallback: str | None = None, **failover: Any) -> FailoverChain:
+    def build(
+        primary: str,
+        fallback: str | None = None,
+        *,
+        transport: Transport | None = None,
+        **failover: Any,
+    ) -> FailoverChain:
         models = {
             "primary": fault_model(fault_server, primary, PRIMARY_ID),
             "fallback": fault_model(fault_server, fallback or primary, FALLBACK_ID),
@@ -316,7 +327,7 @@ def fault_chain(fault_server, fault_host, driver) -> Callable[..., FailoverChain
             ["primary", "fallback"],
             config=config,
             host=fault_host,
-            transport=driver.transport,
+            transport=transport or driver.transport,
             breakers=MemoryBreakerStore(),
         )
 

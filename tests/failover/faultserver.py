@@ -219,6 +219,8 @@ class FaultServer:
                     break
         except (_Closed, ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping; ending quietly spares asyncio's streams a warning
         finally:
             writer.close()
             self._tasks.discard(task)
