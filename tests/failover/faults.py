@@ -49,7 +49,8 @@ class Fault:
     :param name: the fault.
     :param after: how many text frames are sent before it strikes (counting on into the
         frames that finish the answer when it is larger than the text); for a whole answer,
-        how much of the body (in as many parts as the text has pieces, plus one).
+        how much of the body (in as many parts as the text has pieces, plus one), always
+        short of its last byte.
     :param delay: ``slow``: the wait before each frame.
     :param kind: ``error`` and ``stream_error``: the error kind the shape means.
     :param variant: ``error``: which of the format's shapes for ``kind`` (the first if

@@ -36,7 +36,7 @@ import json
 import socket
 import struct
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -89,15 +89,23 @@ class FaultServer:
 
     :param words: how many words (``w1`` ...) follow ``reply to <question>:`` in the answer.
     :param pieces: whether a frame's whitespace leads (``" w1"``) or trails (``"w1 "``).
+    :param keep: whether to keep every request whole (:attr:`requests`); a long soak keeps
+        only how many each model received (:meth:`count`).
     """
 
-    def __init__(self, *, words: int = 6, pieces: PieceStyle = "leading") -> None:
+    def __init__(
+        self, *, words: int = 6, pieces: PieceStyle = "leading", keep: bool = True
+    ) -> None:
         self.words = words
         self.pieces: PieceStyle = pieces
+        self._keep = keep
         self._lock = threading.Lock()
         self._all_closed = threading.Condition(self._lock)
         self._scripts: dict[str, deque[Fault]] = {}
         self._requests: list[Received] = []
+        self._counts: Counter[str] = Counter()
+        self.failures: list[str] = []
+        """Errors in the server's own code, which no test should see."""
         self._accepted = 0
         self._open = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -134,7 +142,7 @@ class FaultServer:
     def count(self, model: str) -> int:
         """How many requests named ``model``."""
         with self._lock:
-            return sum(1 for r in self._requests if r.model == model)
+            return self._counts[model]
 
     @property
     def accepted(self) -> int:
@@ -221,6 +229,9 @@ class FaultServer:
             pass
         except asyncio.CancelledError:
             pass  # the server is stopping; ending quietly spares asyncio's streams a warning
+        except Exception as error:  # the server's own bug: kept for the test to fail on
+            with self._lock:
+                self.failures.append(f"{type(error).__name__}: {error}")
         finally:
             writer.close()
             self._tasks.discard(task)
@@ -248,20 +259,21 @@ class FaultServer:
             return
         asked = wire.asked(incoming.path, incoming.query, body)
         fault = self._next_fault(asked.model)
+        received = Received(
+            incoming.method,
+            incoming.path,
+            incoming.query,
+            incoming.headers,
+            body,
+            wire.name,
+            asked,
+            fault,
+            connection,
+        )
         with self._lock:
-            self._requests.append(
-                Received(
-                    incoming.method,
-                    incoming.path,
-                    incoming.query,
-                    incoming.headers,
-                    body,
-                    wire.name,
-                    asked,
-                    fault,
-                    connection,
-                )
-            )
+            self._counts[asked.model] += 1
+            if self._keep:
+                self._requests.append(received)
         await _Responder(self, wire, asked, fault, reader, writer).run()
 
     def _next_fault(self, model: str) -> Fault:
@@ -363,7 +375,8 @@ class _Responder:
             stream_error = wire.stream_errors.get(fault.kind)
             rest = [stream_error] if stream_error else [WireFrame(b"faultserver: no such error")]
         if fault.name == "malformed":
-            broken = _broken(rest[0] if rest else frames.texts[-1], fault.variant)
+            # The next frame broken; past the last, a broken copy of the last one after it.
+            broken = _broken(rest[0] if rest else every[-1], fault.variant)
             rest = [broken, *rest[1:]]
         tail = b"".join(chunk(wire.render(frame)) for frame in rest)
         if fault.name == "trailing_garbage":
@@ -381,7 +394,9 @@ class _Responder:
             200, [("content-type", wire.whole_type), ("content-length", str(len(body)))]
         )
         parts = len(self.pieces) + 1
-        cut = len(body) * min(fault.after, parts) // parts
+        # Never the whole body: a fault after it would end a connection the client has taken
+        # back into its pool, and fail whichever request it sends next, not this one.
+        cut = min(len(body) * min(fault.after, parts) // parts, len(body) - 1)
         if fault.name == "slow":
             await asyncio.sleep(fault.delay)
             await _send(writer, head)

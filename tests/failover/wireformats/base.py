@@ -42,6 +42,9 @@ class WireFrame:
 
 @dataclass(frozen=True)
 class Frames:
+    """An answer's frames: those before its text, one per piece of text, and those that
+    finish it (the finish reason, usage, and end marker, as the format has them)."""
+
     head: list[WireFrame]
     texts: list[WireFrame]
     tail: list[WireFrame]
@@ -78,6 +81,8 @@ class Asked:
 
 @dataclass(frozen=True)
 class Usage:
+    """The token counts an answer reports."""
+
     input: int
     output: int
 
