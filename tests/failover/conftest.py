@@ -216,6 +216,7 @@ def fault_server(request) -> Iterator[FaultServer]:
     their whitespace ``"leading"`` or ``"trailing"``."""
     with FaultServer(pieces=getattr(request, "param", "leading")) as server:
         yield server
+    assert not server.failures, "the fault server failed"
 
 
 @pytest.fixture
@@ -266,21 +267,34 @@ class Driver:
         self.transport = Transport.aiohttp() if name == "async-aiohttp" else Transport()
         self._loop = asyncio.new_event_loop() if name != "sync" else None
 
-    def ask(self, chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
+    def ask(
+        self, chain: FailoverChain, prompt: str, *, stream: bool, pause: float = 0.0
+    ) -> Answered:
+        """Ask ``chain``; ``pause``: seconds the caller spends on the first text it is handed,
+        as an application busy showing it would."""
         if self._loop is not None:
-            return self._loop.run_until_complete(self._ask(chain, prompt, stream=stream))
+            return self._loop.run_until_complete(self._ask(chain, prompt, stream, pause))
         if stream:
-            events = list(running := chain.stream(prompt))
+            events: list[StreamEvent] = []
+            for event in (running := chain.stream(prompt)):
+                events.append(event)
+                if pause and isinstance(event, TextDelta):
+                    time.sleep(pause)  # the caller's own time, not the provider's
+                    pause = 0.0
             answered = running.completion().model
             return Answered(text_after_resets(events), running.attempts, answered, events)
         completion = chain.complete(prompt)
         return Answered(completion.text, list(completion.attempts), completion.model)
 
     @staticmethod
-    async def _ask(chain: FailoverChain, prompt: str, *, stream: bool) -> Answered:
+    async def _ask(chain: FailoverChain, prompt: str, stream: bool, pause: float) -> Answered:
         if stream:
-            running = chain.astream(prompt)
-            events = [event async for event in running]
+            events: list[StreamEvent] = []
+            async for event in (running := chain.astream(prompt)):
+                events.append(event)
+                if pause and isinstance(event, TextDelta):
+                    await asyncio.sleep(pause)  # the caller's own time, not the provider's
+                    pause = 0.0
             answered = running.completion().model
             return Answered(text_after_resets(events), running.attempts, answered, events)
         completion = await chain.acomplete(prompt)

@@ -230,6 +230,17 @@ def test_a_slow_stream_within_every_limit_is_an_answer(fault_server, fault_chain
     assert tries(answered.attempts) == [("primary", Outcome.OK, None)]
 
 
+def test_time_the_caller_spends_on_an_event_is_not_the_providers_silence(
+    fault_server, fault_chain, driver
+):
+    # The provider sends the whole answer at once; the caller takes longer over the first
+    # piece of text than the stream may be silent.
+    answered = driver.ask(fault_chain("anthropic", **FAST), QUESTION, stream=True, pause=2 * IDLE)
+
+    assert answered.text == fault_server.reply(QUESTION)
+    assert tries(answered.attempts) == [("primary", Outcome.OK, None)]
+
+
 # -- failures after text: stream_recovery ----------------------------------------------------------
 
 
