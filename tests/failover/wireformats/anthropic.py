@@ -42,7 +42,7 @@ def _anthropic_event(name: str, value: dict[str, Any]) -> WireFrame:
 
 
 def _anthropic_frames(asked: Asked, pieces: list[str], usage: Usage) -> Frames:
-    message = {
+    message: dict[str, Any] = {
         "id": "msg_01FaultServer",
         "type": "message",
         "role": "assistant",

@@ -79,7 +79,12 @@ def _openai_frames(asked: Asked, pieces: list[str], usage: Usage) -> Frames:
 
 
 def _openai_whole(asked: Asked, text: str, usage: Usage) -> bytes:
-    message = {"role": "assistant", "content": text, "refusal": None, "annotations": []}
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": text,
+        "refusal": None,
+        "annotations": [],
+    }
     return dump(
         {
             "id": "chatcmpl-FaultServer",
