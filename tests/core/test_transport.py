@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import httpx2
 import pytest
@@ -246,3 +247,23 @@ def test_a_thinking_level_is_dropped_for_a_model_without_reasoning(host, caplog)
 
     assert exchange.request.options.thinking_level is None
     assert "thinking_level high dropped: mini has no reasoning control" in caplog.text
+
+
+def test_threads_that_first_use_a_transport_at_once_share_one_client():
+    transport = Transport()
+    start = threading.Barrier(8)
+    clients: list[httpx2.Client] = []
+
+    def first_use() -> None:
+        start.wait()
+        clients.append(transport.client)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    transport.close()
+
+    assert len({id(client) for client in clients}) == 1
+    assert clients[0].is_closed

@@ -236,7 +236,12 @@ def fault_host(monkeypatch, tmp_path) -> PluginHost:
 def fault_model(server: FaultServer, format: str, model_id: str) -> dict[str, Any]:
     """A ``[models.NAME]`` table for a model of ``format`` served by ``server``."""
     provider = PROVIDER_OF[format]
-    return {"provider": provider, "model": model_id, "base_url": server.base_url(format)}
+    model = {"provider": provider, "model": model_id, "base_url": server.base_url(format)}
+    if format == "anthropic":
+        # The server's Anthropic format carries on from a prefill, as Claude models before 4.6
+        # do; the plugin cannot know that of an id it does not list.
+        model["prefill"] = True
+    return model
 
 
 @dataclass

@@ -9,6 +9,7 @@ of the loop or cancelling the task closes the HTTP response at once.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing
 from types import TracebackType
@@ -81,6 +82,7 @@ class Transport:
     ) -> None:
         self.timeouts = timeouts or Timeouts()
         self._alarms = alarms
+        self._making = threading.Lock()
         self._client = client
         self._own_sync = False
         self._async_client = async_client
@@ -115,8 +117,12 @@ class Transport:
     @property
     def client(self) -> httpx2.Client:
         if self._client is None:
-            self._client = httpx2.Client(follow_redirects=False)
-            self._own_sync = True
+            # Threads that first use a transport at once must share one client: any other
+            # would never be closed, and its connections would outlive close().
+            with self._making:
+                if self._client is None:
+                    self._client = httpx2.Client(follow_redirects=False)
+                    self._own_sync = True
         return self._client
 
     @property
@@ -265,6 +271,10 @@ class Transport:
                         guard.listen()
                         chunk = next(chunks, None)
                         guard.waiting = False
+                        if timer.expired is not None:
+                            # The guard rang as this chunk arrived: the attempt is over, and
+                            # nothing of it is shown that a timeout would then contradict.
+                            raise timed_out(exchange, timer)
                         if chunk is None:
                             break
                         events = state.feed(chunk)
@@ -438,6 +448,8 @@ class Transport:
                         guard.listen()
                         chunk = await anext(chunks, None)
                         guard.waiting = False
+                        if timer.expired is not None:  # see _stream_once
+                            raise timed_out(exchange, timer)
                         if chunk is None:
                             break
                         events = state.feed(chunk)
