@@ -228,3 +228,13 @@ def test_a_chain_closes_the_transport_it_made_but_not_one_it_was_given(acme_host
     assert owned.transport.client.is_closed
     assert borrowed.transport is given
     given.close()
+
+
+def test_an_account_that_cannot_serve_is_logged_as_a_warning(make_chain, provider, caplog):
+    provider.script("acme-1", httpx2.Response(401, json={"error": "bad key"}))
+
+    with caplog.at_level("INFO", logger="hotswap.engine"):
+        make_chain().complete("hi")
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["first cannot be used (auth): bad key; failing over"]

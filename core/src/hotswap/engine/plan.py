@@ -194,9 +194,8 @@ class CallPlan:
         self._moving_on_from = attempt
         if error.kind in _ACCOUNT_KINDS:
             # Not the provider's bad minute but this account's problem: say so where it shows.
-            log.warning(
-                "%s cannot be used (%s): %s; failing over", model.name, error.kind, error.message
-            )
+            said = error.provider_message.partition("\n")[0]
+            log.warning("%s cannot be used (%s): %s; failing over", model.name, error.kind, said)
         else:
             log.info(
                 "failover from %s after %s: %s", model.name, error.kind, error.provider_message
