@@ -178,13 +178,22 @@ def must_answer(plan: Plan) -> bool:
 
 
 def slowed_by_load(plan: Plan, result: Result) -> bool:
-    """Whether the last model, which answers cleanly, failed only by timing out, and never
-    before its limit: the machine, loaded by the soak itself (two cores, dozens of calls in
-    flight, the collector's pauses), was slower than the short limits, which is no fault of
-    hotswap's. A timeout that comes too soon is a violation of its own."""
-    last = f"m{len(plan.models) - 1}"
-    failed = [a for a in result.attempts or () if a.model == last and a.outcome is Outcome.FAILED]
-    return bool(failed) and all(a.kind == "timeout" for a in failed)
+    """Whether a request that should have been answered cleanly timed out instead (never before
+    its limit, which is checked on its own): the machine, loaded by the soak itself (two cores,
+    dozens of calls in flight, the collector's pauses), was slower than the short limits, which
+    is no fault of hotswap's."""
+    for position, (_, scripted) in enumerate(plan.models):
+        sent = [
+            a
+            for a in result.attempts or ()
+            if a.model == f"m{position}" and a.outcome is not Outcome.SKIPPED
+        ]
+        for nth, attempt in enumerate(sent):
+            # Each request takes the model's next scripted fault; past them it is answered.
+            fault = scripted[nth] if nth < len(scripted) else faults.ANSWER
+            if attempt.kind == "timeout" and answers_cleanly(fault, plan.stream):
+                return True
+    return False
 
 
 def has_garbage(plan: Plan) -> bool:
