@@ -29,6 +29,7 @@ from hotswap import AllModelsFailedError, ErrorClassification, ErrorKind, Provid
 from hotswap.attempts import Outcome
 from hotswap.config import FailoverSettings, ModelConfig
 from hotswap.engine import MemoryBreakerStore
+from hotswap.engine.breaker import BreakerVerdict
 from hotswap.engine.plan import CallPlan, Wait
 from hotswap.errors import NoCredentialError
 
@@ -68,6 +69,7 @@ class Call:
     """One call under way, as the reference sees it."""
 
     plan: CallPlan
+    deadline: float  # when a probe this call claimed lapses, whatever it did with it
     sending: ModelConfig | None = None  # the model a request is out to, not yet reported
     started: float = 0.0
     probe: str | None = None  # the model whose probe this call holds, as far as it can tell
@@ -113,15 +115,9 @@ class PlanMachine(RuleBasedStateMachine):
     @precondition(lambda self: sum(c.live for c in self.calls) < 4)
     @rule()
     def start_call(self):
-        plan = CallPlan(
-            MODELS,
-            self.settings,
-            self.store,
-            self.clock,
-            self.rng,
-            deadline=self.clock() + self.settings.deadline_s,
-        )
-        self.calls.append(Call(plan))
+        deadline = self.clock() + self.settings.deadline_s
+        plan = CallPlan(MODELS, self.settings, self.store, self.clock, self.rng, deadline=deadline)
+        self.calls.append(Call(plan, deadline))
 
     # -- a call asks what to do next -----------------------------------------------------------
 
@@ -272,10 +268,11 @@ class PlanMachine(RuleBasedStateMachine):
             if call.live:
                 self.end(call)
         self.clock.now += LONGEST_COOLDOWN
+        now = self.clock()
         for model in MODELS:
-            state = self.store.state(model.name)
-            assert state is None or (state.until <= self.clock() and not state.probing), (
-                f"{model.name} would be skipped for ever: {state}"
+            verdict = self.store.check(model.name, now, hold_until=now + 1)
+            assert verdict is not BreakerVerdict.OPEN, (
+                f"{model.name} would be skipped for ever: {self.store.state(model.name)}"
             )
 
     # -- the reference -------------------------------------------------------------------------
@@ -289,7 +286,7 @@ class PlanMachine(RuleBasedStateMachine):
 
     def probe_holder(self, name: str) -> Call | None:
         for call in self.calls:
-            if call.live and call.probe == name:
+            if call.live and call.probe == name and self.clock() < call.deadline:
                 return call
         return None
 

@@ -109,7 +109,8 @@ class CallPlan:
         self._unable = unable
         self._context_window = context_window
         self._queue = deque(self._models)
-        self._probing: set[str] = set()  # models whose half-open probe this call holds
+        # The half-open probes this call claimed, by model, and when each claim lapses.
+        self._probing: dict[str, float] = {}
         self._moving_on_from: Attempt | None = None
         self._pause: float | None = None
         self._retries: dict[str, int] = {}  # same-model resends this round, per model
@@ -137,13 +138,14 @@ class CallPlan:
             if why is not None:
                 self.skipped(model, why)
                 continue
-            if model.name not in self._probing:  # a probe this call holds needs no asking
-                verdict = self._breakers.check(model.name, now, hold_until=self._hold_until(now))
+            if not self._holds(model.name):  # a probe this call holds needs no asking
+                hold_until = self._hold_until(now)
+                verdict = self._breakers.check(model.name, now, hold_until=hold_until)
                 if verdict is BreakerVerdict.OPEN:
                     self._skip_cooling(model, now)
                     continue
                 if verdict is BreakerVerdict.PROBE:
-                    self._probing.add(model.name)
+                    self._probing[model.name] = hold_until
             if self._moving_on_from is not None and self._observer is not None:
                 self._observer.failover(self._moving_on_from, model)
             self._moving_on_from = None
@@ -166,7 +168,7 @@ class CallPlan:
         was_open = self._breakers.state(name) is not None
         if was_open:
             self._breakers.close(name)
-        self._probing.discard(name)
+        self._probing.pop(name, None)
         self._record(model, Outcome.OK, started)
         if was_open and self._observer is not None:
             self._observer.breaker_closed(model)
@@ -232,6 +234,7 @@ class CallPlan:
         without a verdict, say on an exception from outside the provider)."""
         for name in tuple(self._probing):
             self._release(name)
+        self._probing.clear()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -318,14 +321,21 @@ class CallPlan:
     def _settle(self, model: ModelConfig) -> None:
         """``model`` failed in a way that opens no breaker: a probe this call held got an
         answer, just not a good one, so its breaker closes."""
-        if model.name in self._probing:
-            self._probing.discard(model.name)
+        if self._holds(model.name):
             self._breakers.close(model.name)
+        self._probing.pop(model.name, None)
 
     def _release(self, name: str) -> None:
-        if name in self._probing:
-            self._probing.discard(name)
+        if self._holds(name):
             self._breakers.release(name)
+        self._probing.pop(name, None)
+
+    def _holds(self, name: str) -> bool:
+        """Whether this call holds the probe of ``name``: it claimed it, and the claim has not
+        lapsed (once it has, another caller may hold the probe, and it is not this call's to
+        end)."""
+        hold_until = self._probing.get(name)
+        return hold_until is not None and self._clock() < hold_until
 
     def _cool(self, model: ModelConfig, error: ProviderError) -> bool:
         """Open ``model``'s breaker if ``error`` is a kind that does; say whether it did.
@@ -338,7 +348,7 @@ class CallPlan:
             # Nothing was asked of the model: it is looked at again as soon as a key is set.
             return False
         name = model.name
-        probe = name in self._probing
+        probe = self._holds(name)
         current = self._breakers.state(name)
         # Only a failed probe adds a strike: others failing meanwhile saw the same outage.
         strikes = 1 if current is None else current.strikes + (1 if probe else 0)
@@ -347,7 +357,7 @@ class CallPlan:
         # The provider's retry-after wins when it asks for longer than our cooldown.
         wait = max(cooldown, error.retry_after or 0.0)
         self._breakers.open(name, self._clock() + wait, error.kind, strikes=strikes, probe=probe)
-        self._probing.discard(name)
+        self._probing.pop(name, None)
         log.info("%s cooling down for %.1f s after %s", name, wait, error.kind)
         if self._observer is not None:
             self._observer.breaker_opened(model, error.kind, wait)
