@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from hotswap.cli.readiness import breaker_state
 from hotswap.cli.servers import is_local
+from hotswap.engine import MemoryBreakerStore
 from hotswap.testing import RateLimit
 
 MORE = """
@@ -194,3 +196,21 @@ def test_a_remote_server_is_never_asked(invoke, write_config):
 )
 def test_only_this_machine_and_the_local_network_count_as_local(host, local):
     assert is_local(host) is local
+
+
+@pytest.mark.parametrize(
+    ("opened", "probe", "shown"),
+    [
+        (100.0, None, "open 42 s (rate_limited)"),
+        (50.0, None, "half-open (rate_limited)"),
+        (50.0, 80.0, "probing (rate_limited)"),
+        (50.0, 55.0, "half-open (rate_limited)"),  # the probe's claim has lapsed
+    ],
+)
+def test_a_breaker_is_shown_as_the_next_request_will_find_it(opened, probe, shown):
+    store = MemoryBreakerStore()
+    store.open("m", opened, "rate_limited")
+    if probe is not None:
+        store.check("m", opened, hold_until=probe)
+
+    assert breaker_state(store, "m", now=58.0) == shown

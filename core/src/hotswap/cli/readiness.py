@@ -80,11 +80,15 @@ def check_model(model: ModelConfig, host: PluginHost) -> Readiness:
 
 
 def breaker_state(store: BreakerStore, name: str, now: float | None = None) -> str:
-    """``closed``, ``open 42 s (rate_limited)`` or ``probing`` for the model called ``name``."""
+    """``closed``, ``open 42 s (rate_limited)``, ``probing (rate_limited)`` while a request
+    probes it, or ``half-open (rate_limited)`` when the next request will, for the model
+    called ``name``."""
     state = store.state(name)
     if state is None:
         return "closed"
-    if state.probing:
-        return "probing"
-    remaining = max(state.until - (time.monotonic() if now is None else now), 0.0)
-    return f"open {remaining:.0f} s ({state.kind})"
+    now = time.monotonic() if now is None else now
+    if state.probe_until is not None and now < state.probe_until:
+        return f"probing ({state.kind})"
+    if state.until <= now:
+        return f"half-open ({state.kind})"
+    return f"open {state.until - now:.0f} s ({state.kind})"
