@@ -176,9 +176,10 @@ def _refused(breakers: BreakerStore, name: str) -> str | None:
     import time
 
     state = breakers.state(name)
-    if state is None or str(state.kind) not in _ACCOUNT_BREAKERS:
+    left = state.until - time.monotonic() if state is not None else 0.0
+    if state is None or str(state.kind) not in _ACCOUNT_BREAKERS or left <= 0:
         return None
-    minutes = max(state.until - time.monotonic(), 0.0) / 60
+    minutes = left / 60
     return (
         f"{_ACCOUNT_BREAKERS[str(state.kind)]} ({state.kind}): chains skip it for "
         f"{minutes:.0f} min more"
