@@ -93,6 +93,12 @@ class AttemptTimer:
         """Events arrived (or were handed on) at ``now``: the idle limit counts from here."""
         self._heard_at = now
 
+    def soonest(self) -> float:
+        """The earliest any limit can pass, whatever is heard later: an alarm set for it never
+        rings after a limit has passed, so it need never be moved earlier."""
+        limits = self.limits
+        return min(self.ends, self.started + min(limits.first_event, limits.idle))
+
     def deadline(self) -> float:
         """When the nearest limit passes."""
         if self._heard_at is None:

@@ -2,12 +2,13 @@
 
 A socket read limit cannot tell "no first event after five minutes" from "silent for ninety
 seconds mid-stream", and cannot bound a whole attempt at all. So each attempt gets a guard: an
-alarm set for the timer's nearest deadline. When it rings and the limit has really passed, the
-guard interrupts the read in progress (sync: shuts the socket down, which wakes the blocked
-read; async: cancels the waiting task) and the transport reports a ``timeout``. When it rings
-early, because events arrived and moved the deadline later, it sets itself again; when an event
-moves the deadline earlier (the first event brings the idle limit in), :meth:`heard` moves the
-alarm with it. Between rings the reading loop pays only for telling the guard what it heard.
+alarm, first set for the soonest any limit could pass (the idle limit, if the first event came
+at once), so that no event can bring a deadline nearer than the alarm. When it rings and a limit
+has really passed, the guard interrupts the read in progress (sync: shuts the socket down, which
+wakes the blocked read; async: cancels the waiting task) and the transport reports a
+``timeout``; when it rings early, it sets itself again for the deadline as it stands. Most
+attempts end before the first ring, and between rings the reading loop pays only for telling
+the timer what it heard.
 
 A guard interrupts only while the transport is waiting on the network; time the caller spends
 on an event it was handed is not the provider's silence. A sync guard learns its socket only
@@ -26,7 +27,6 @@ import asyncio
 import contextlib
 import heapq
 import itertools
-import math
 import socket
 import threading
 import time
@@ -170,17 +170,18 @@ class _Guard:
     Set :attr:`waiting` (or call :meth:`listen`) around each network read, call :meth:`heard`
     when events have been handed on, and :meth:`cancel` at the end."""
 
-    __slots__ = ("_alarm", "_armed_at", "_clock", "_done", "_rang_unheard", "timer", "waiting")
+    __slots__ = ("_alarm", "_clock", "_done", "_rang_unheard", "heard", "timer", "waiting")
 
     def __init__(self, timer: AttemptTimer, clock: AlarmClock) -> None:
         self.timer = timer
+        self.heard = timer.heard
+        """Events were handed on at a time: the idle limit counts from there."""
         self.waiting = True
         self._clock = clock
         self._done = False
         self._rang_unheard = False
-        self._armed_at = math.inf
         self._alarm: Alarm | None = None
-        self._arm(timer.deadline())
+        self._arm(timer.soonest())
 
     def listen(self) -> None:
         """About to wait on the network again."""
@@ -191,16 +192,6 @@ class _Guard:
             self._rang_unheard = False
             self._arm(self.timer.deadline())
 
-    def heard(self, now: float) -> None:
-        """Events were handed on at ``now``: the idle limit counts from here, and the alarm
-        moves if that brought the deadline nearer (the first event does, when the idle limit is
-        shorter than what was left of the first-event one)."""
-        timer = self.timer
-        timer.heard(now)
-        deadline = timer.deadline()
-        if deadline < self._armed_at:
-            self._arm(deadline)
-
     def cancel(self) -> None:
         self._done = True
         self.waiting = False
@@ -208,15 +199,11 @@ class _Guard:
             self._alarm.cancel()
 
     def _arm(self, when: float) -> None:
-        if self._alarm is not None:
-            self._alarm.cancel()
-        self._armed_at = when
         self._alarm = self._clock.at(when, self._ring)
 
     def _ring(self) -> None:
         if self._done:
             return
-        self._armed_at = math.inf
         if not self.waiting:
             # The caller holds an event: its time is not the provider's silence, so the limit
             # is judged when the transport waits again (:meth:`listen`). Checked twice, as a
