@@ -19,9 +19,9 @@ path                                                           format
 
 Every model gives the same answer to a question (the conversation's first user text):
 :func:`~.wireformats.canonical_reply`, streamed one word per frame. Only the Anthropic format
-continues a conversation whose last turn is the assistant's (prefill), as the real API does:
-it answers the rest of the canonical reply after that partial text. The others answer the
-whole reply, whatever follows the question.
+continues a conversation whose last turn is the assistant's (prefill), as Claude models before
+4.6 do: it answers the rest of the canonical reply after that partial text. The others answer
+the whole reply, whatever follows the question.
 
 Faults are scripted per model (:meth:`FaultServer.script`): each request to the model takes
 the next one, and a model with none left answers normally. The server records every request
