@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import stat
 
+from hotswap import ErrorKind
 from hotswap.credentials import KEYCHAIN_SERVICE
 
 from .conftest import KEY
@@ -71,7 +72,7 @@ def test_a_model_whose_key_was_refused_is_named_while_chains_skip_it(
     from hotswap.engine import shared_breakers
 
     breakers = shared_breakers()
-    breakers.open("sonnet", time.monotonic() + 3000, "auth", strikes=1, probe=False)
+    breakers.open("sonnet", time.monotonic() + 3000, ErrorKind.AUTH, strikes=1, probe=False)
     try:
         result = invoke("doctor", "--config", str(sim_config))
     finally:

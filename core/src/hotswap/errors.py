@@ -72,8 +72,15 @@ class ErrorKind(str, enum.Enum):
         """Whether the same request may succeed if simply sent again later."""
         return self in _TRANSIENT
 
+    def is_account_problem(self) -> bool:
+        """Whether it says this account cannot use the model (its key refused or missing, no
+        permission, its credit or quota used up) rather than that the provider is having a bad
+        minute: the user has something to fix."""
+        return self in _ACCOUNT
+
 
 _FAMILIES = {ErrorKind.SERVER_ERROR: frozenset((ErrorKind.SERVER_ERROR, ErrorKind.OVERLOADED))}
+_ACCOUNT = frozenset((ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA_EXHAUSTED))
 _TRANSIENT = frozenset(
     (
         ErrorKind.RATE_LIMITED,

@@ -177,7 +177,7 @@ def _refused(breakers: BreakerStore, name: str) -> str | None:
 
     state = breakers.state(name)
     left = state.until - time.monotonic() if state is not None else 0.0
-    if state is None or str(state.kind) not in _ACCOUNT_BREAKERS or left <= 0:
+    if state is None or not state.kind.is_account_problem() or left <= 0:
         return None
     minutes = left / 60
     return (

@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["ChainWatcher", "failover_notice", "is_account_problem", "watching"]
 
 
-# Failures that say this account cannot use the model, not that the provider had a bad minute:
-# the user has something to fix, so the notice says what and is shown as a warning.
+# What each account problem (ErrorKind.is_account_problem) means, for a notice shown as a warning.
 _ACCOUNT_PROBLEMS = {
     "auth": "'s key was refused",
     "permission": " may not be used with this key",
@@ -57,7 +56,8 @@ def failover_notice(attempt: Attempt, next_model: str) -> str:
 
 def is_account_problem(attempt: Attempt) -> bool:
     """Whether ``attempt`` failed because the account cannot use the model."""
-    return str(attempt.outcome) == "failed" and str(attempt.kind) in _ACCOUNT_PROBLEMS
+    kind = attempt.kind
+    return str(attempt.outcome) == "failed" and kind is not None and kind.is_account_problem()
 
 
 class ChainWatcher:

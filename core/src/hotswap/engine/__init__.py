@@ -7,12 +7,8 @@ from typing import Any
 
 from hotswap.config import Config, ModelConfig, load_config
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
-from hotswap.engine.failover_chain import (
-    AsyncChainStream,
-    ChainStream,
-    FailoverChain,
-    shared_breakers,
-)
+from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
+from hotswap.engine.failover_chain import FailoverChain, shared_breakers
 from hotswap.engine.session import Session
 
 __all__ = [

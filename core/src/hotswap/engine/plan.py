@@ -47,10 +47,6 @@ class Wait:
 # the provider's side. Not a timeout (the model is slow now), nor anything the breaker handles.
 _RETRIED_IN_PLACE = frozenset((ErrorKind.SERVER_ERROR, ErrorKind.CONNECTION))
 
-# Failures that say this account cannot use the model, rather than that the provider is having
-# a bad minute: a failover over one of them is logged as a warning.
-_ACCOUNT_KINDS = frozenset((ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA_EXHAUSTED))
-
 RESEND_DELAY_S = 0.5
 """The wait before the first resend to the same model; it doubles for each further resend in
 a round, up to :data:`RESEND_DELAY_MAX_S`, less up to a quarter of random jitter (as the
@@ -194,7 +190,7 @@ class CallPlan:
             error.attempts = list(self.attempts)
             raise error
         self._moving_on_from = attempt
-        if error.kind in _ACCOUNT_KINDS:
+        if error.kind.is_account_problem():
             # Not the provider's bad minute but this account's problem: say so where it shows.
             said = error.provider_message.partition("\n")[0]
             log.warning("%s cannot be used (%s): %s; failing over", model.name, error.kind, said)
@@ -308,7 +304,6 @@ class CallPlan:
         return Wait(seconds)
 
     def _give_up(self, reason: str | None) -> AllModelsFailedError:
-        self.close()
         return AllModelsFailedError(self.attempts, self.last_error, reason)
 
     def _hold_until(self, now: float) -> float:

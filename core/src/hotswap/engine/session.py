@@ -20,13 +20,14 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any
 
-from hotswap.engine.failover_chain import FailoverChain, StreamFacts
+from hotswap.engine.chain_stream import StreamFacts
+from hotswap.engine.failover_chain import FailoverChain
 from hotswap.messages import ImagePart, Message, TextPart
 
 if TYPE_CHECKING:
     from hotswap.completion import Completion
     from hotswap.config import Config, ModelConfig
-    from hotswap.engine.failover_chain import AsyncChainStream, ChainStream
+    from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
     from hotswap.events import StreamEvent
 
 __all__ = ["Session"]
