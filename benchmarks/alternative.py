@@ -104,7 +104,7 @@ def _unavailable(columns: list[str], why: str) -> Table:
 def _litellm(python: Path, url: str, fmt: Any, rounds: int, batch: int) -> dict[str, Any]:
     from harness import chain_for
 
-    from hotswap.transport import Transport
+    from hotswap.wire.transport import Transport
 
     with Transport() as transport:
         exchange = wire_request(

@@ -22,8 +22,8 @@ import aiohttp
 import httpx2
 from harness import Table, WireFormat, chain_for, decode, ms, percentile, wire_request
 
-from hotswap.events import TextDelta
-from hotswap.transport import Transport
+from hotswap import TextDelta
+from hotswap.wire.transport import Transport
 
 PROMPT = "What is the capital of Norway?"
 STREAM_WORDS = 40

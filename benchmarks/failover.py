@@ -16,9 +16,9 @@ from typing import Any
 import httpx2
 from harness import FORMATS, Table, chain_for, interleaved, us, wire_request
 
+from hotswap import ErrorKind
 from hotswap.engine import MemoryBreakerStore
-from hotswap.errors import ErrorKind
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 PRIMARY = "claude-opus-4-1"
 """The model that always answers 429 (scripted in :data:`FAULTS`)."""

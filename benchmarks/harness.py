@@ -131,7 +131,7 @@ FORMATS = (
 
 def installed_formats() -> list[WireFormat]:
     """The wire formats whose provider plugin is installed."""
-    from hotswap.plugins import default_host
+    from hotswap.plugin.host import default_host
 
     names = default_host().providers()
     return [f for f in FORMATS if f.provider in names]
@@ -153,11 +153,11 @@ def chain_for(url: str, *formats: WireFormat, **options: Any) -> Any:
 
 
 def wire_request(chain: Any, prompt: str, *, stream: bool, **options: Any) -> Any:
-    """The exact request (an :class:`~hotswap.exchange.Exchange`) the chain's first model
+    """The exact request (an :class:`~hotswap.wire.exchange.Exchange`) the chain's first model
     would send for ``prompt``: a bare client sends the same method, URL, headers and body."""
-    from hotswap.exchange import Exchange
-    from hotswap.messages import Message
-    from hotswap.options import CompletionOptions, CompletionRequest
+    from hotswap import Message
+    from hotswap.types.request import CompletionOptions, CompletionRequest
+    from hotswap.wire.exchange import Exchange
 
     request = CompletionRequest(
         messages=(Message.user(prompt),), options=CompletionOptions(**options)
@@ -179,7 +179,7 @@ class InMemory:
 
 @contextmanager
 def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
-    from hotswap.transport import Transport
+    from hotswap.wire.transport import Transport
 
     with Transport() as real:
         exchange = wire_request(chain_for(url, fmt, transport=real), prompt, stream=False)

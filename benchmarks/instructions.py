@@ -33,7 +33,7 @@ from typing import Any
 
 from harness import Table, WireFormat, chain_for, decode, use_benchmark_keys, wire_request
 
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 PROMPT = "What is the capital of Norway?"
 MODES = ("sync", "async")

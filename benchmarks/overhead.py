@@ -10,7 +10,7 @@ alone, measured with far less noise than over loopback. The mock transport sits 
 transport's own client, so hotswap's requests are built directly as over the network (see
 ``Transport._open``) while the bare ones go through the client's every layer, as an
 application's would; but with no connection pool under it, hotswap hands the mock httpx2's
-request and reads httpx2's response, which over the network it skips (``hotswap.answers``).
+request and reads httpx2's response, which over the network it skips (``hotswap.wire.answers``).
 These rows are hotswap's own work, without most of what it saves."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from harness import (
     wire_request,
 )
 
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 PROMPT = "What is the capital of Norway?"
 

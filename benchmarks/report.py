@@ -217,7 +217,7 @@ def _where_the_time_goes(tables: list[Table]) -> list[str]:
         f"chain.complete takes {added_wall:+.0f} µs of that and {added:+.0f} µs of CPU (the "
         "medians). Over the network a transport's own client hands its request to httpx2's "
         "connection pool and reads the answer as it comes, without httpx2's Request and "
-        "Response (hotswap.answers), which the bare client goes through. hotswap's own steps "
+        "Response (hotswap.wire.answers), which the bare client goes through. hotswap's own steps "
         "(making the request, planning, the plugin's translation both ways, the records) are "
         "shown in memory, through httpx2's mock transport, where only the client's "
         "build_request layers are skipped: for Anthropic they add up to "

@@ -16,7 +16,7 @@ from typing import Any
 
 from harness import Table, decode, in_memory, us
 
-from hotswap.transport import _described
+from hotswap.wire.transport import _described
 
 PROMPT = "What is the capital of Norway?"
 

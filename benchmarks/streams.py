@@ -29,9 +29,9 @@ from harness import (
     wire_request,
 )
 
-from hotswap.events import TextDelta
-from hotswap.framing import NDJSONDecoder, SSEDecoder
-from hotswap.transport import Transport
+from hotswap import TextDelta
+from hotswap.plugin.framing import NDJSONDecoder, SSEDecoder
+from hotswap.wire.transport import Transport
 
 Loads = Callable[[bytes], Any]
 loads: Loads = decode

@@ -17,23 +17,13 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.compat.properties import classproperty
 
-import hotswap
-from hotswap import (
-    Capabilities,
-    Completion,
-    ErrorClassification,
-    ErrorKind,
-    Finish,
-    FinishReason,
-    HttpRequest,
-    HttpResponse,
-    KnownModel,
-    PluginHost,
-    ProviderInfo,
-    StreamFailure,
-    TextDelta,
-)
-from hotswap.framing import Frame
+from hotswap import Completion, ErrorKind, Finish, FinishReason, PluginHost, TextDelta
+from hotswap.plugin import hookimpl
+from hotswap.plugin.framing import Frame
+from hotswap.types.errors import ErrorClassification
+from hotswap.types.events import StreamFailure
+from hotswap.types.http import HttpRequest, HttpResponse
+from hotswap.types.providers import Capabilities, KnownModel, ProviderInfo
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -179,7 +169,7 @@ class AcmeTranslator:
 class Acme:
     """A toy provider implementing every provider hook: JSON in, SSE out."""
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_register_providers(self, register):
         register(
             ProviderInfo(
@@ -200,13 +190,13 @@ class Acme:
             )
         )
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_auth_headers(self, model, credential):
         if model.provider != "acme":
             return None
         return {"authorization": f"Bearer {credential.secret.reveal()}"}
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_build_request(self, model, request, stream):
         if model.provider != "acme":
             return None
@@ -218,17 +208,17 @@ class Acme:
         }
         return HttpRequest("POST", "/complete", json=body, stream=stream)
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_parse_response(self, model, response):
         if model.provider != "acme":
             return None
         return Completion(text=response.json()["text"], model_id=model.model)
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_stream_translator(self, model, request):
         return AcmeTranslator() if model.provider == "acme" else None
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_classify_error(self, model, failure):
         if model.provider != "acme" or not isinstance(failure, HttpResponse):
             return None

@@ -57,7 +57,7 @@ def private_world(monkeypatch, tmp_path, keychain, closed_port):
     monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
     for name in _ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("hotswap.plugins._default", None)
+    monkeypatch.setattr("hotswap.plugin.host._default", None)
     # Chains share one breaker store per process; a test's rate limit must not cool the next
     # test's models.
     monkeypatch.setattr("hotswap.engine.failover_chain._shared_breakers", MemoryBreakerStore())

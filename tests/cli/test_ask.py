@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
+from hotswap import ThinkingLevel
 from hotswap.cli.ask import compose_prompt
 from hotswap.cli.options import Thinking
-from hotswap.options import ThinkingLevel
 from hotswap.testing import Cut, RateLimit, RawResponse, Reply, Slow, Unauthorized
 
 from .conftest import KEY

@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 from hotswap.cli import app
 
 FAKE_ACME = """
-import hotswap
+from hotswap.plugin import ProviderInfo, hookimpl
 
-@hotswap.hookimpl
+@hookimpl
 def hotswap_register_providers(register):
-    register(hotswap.ProviderInfo(
+    register(ProviderInfo(
         name="acme",
         base_url="https://api.acme.test",
         auth={"api_key": {"env_vars": ["ACME_API_KEY"], "credential": "acme_key"}},

@@ -11,7 +11,7 @@ import sys
 
 HELP = "import sys; sys.argv = ['hotswap', '--help']; from hotswap.cli import main; main()"
 LOADED_BY_COMMANDS = ("pydantic", "httpx2", "pluggy", "rich", "aiohttp", "keyring")
-HOTSWAP_AT_WORK = ("hotswap.config", "hotswap.engine", "hotswap.plugins", "hotswap.testing")
+HOTSWAP_AT_WORK = ("hotswap.config", "hotswap.engine", "hotswap.plugin.host", "hotswap.testing")
 
 
 def test_help_imports_nothing_a_command_loads_when_it_runs():

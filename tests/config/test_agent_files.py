@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from hotswap import ConfigError
 from hotswap.config import ChainConfig, FailoverSettings, load_config_file
-from hotswap.errors import ConfigError
 
 if TYPE_CHECKING:
     from .conftest import WriteFile

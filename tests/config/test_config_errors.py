@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from hotswap import ConfigError, ErrorKind
 from hotswap.config import load_config_file
-from hotswap.errors import ConfigError, ErrorKind
 
 if TYPE_CHECKING:
     from pathlib import Path

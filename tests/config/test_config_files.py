@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hotswap.auth import AuthType
+from hotswap import ConfigError, ErrorKind, ThinkingLevel
 from hotswap.config import (
     ChainConfig,
     Config,
@@ -15,8 +15,7 @@ from hotswap.config import (
     ModelConfig,
     load_config_file,
 )
-from hotswap.errors import ConfigError, ErrorKind
-from hotswap.options import ThinkingLevel
+from hotswap.types.auth import AuthType
 
 if TYPE_CHECKING:
     from .conftest import WriteFile

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .conftest import WriteFile
 
-NEVER_FOR_CONFIG = ("typer", "click", "httpx2", "pluggy", "hotswap.cli", "hotswap.plugins")
+NEVER_FOR_CONFIG = ("typer", "click", "httpx2", "pluggy", "hotswap.cli", "hotswap.plugin.host")
 
 
 def test_loading_a_config_imports_no_cli_http_or_plugin_code(write_file: WriteFile) -> None:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from hotswap import ConfigError
 from hotswap.config import find_config_path, load_config
-from hotswap.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path

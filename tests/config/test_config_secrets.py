@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from hotswap import ConfigError
 from hotswap.config import Config, load_config_file
-from hotswap.errors import ConfigError
 
 if TYPE_CHECKING:
     from .conftest import WriteFile

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hotswap.auth import AuthType
+from hotswap import ConfigError, ErrorKind, ThinkingLevel
 from hotswap.config import ChainConfig, Config, FailoverSettings, load_config_file
-from hotswap.errors import ConfigError, ErrorKind
-from hotswap.options import ThinkingLevel
+from hotswap.types.auth import AuthType
 
 if TYPE_CHECKING:
     from .conftest import WriteFile

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hotswap import ErrorKind
 from hotswap.config import DEFAULT_CONDITIONS, ChainConfig, Config, FailoverSettings
-from hotswap.errors import ErrorKind
 
 
 def test_defaults() -> None:

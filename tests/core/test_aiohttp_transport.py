@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 
 def test_without_aiohttp_the_error_says_which_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "aiohttp", None)  # as if it were not installed
-    monkeypatch.delitem(sys.modules, "hotswap.aiohttp_transport", raising=False)
+    monkeypatch.delitem(sys.modules, "hotswap.wire.aiohttp_transport", raising=False)
 
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'hotswap\[aiohttp\]'"):
         Transport.aiohttp()

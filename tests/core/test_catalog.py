@@ -1,4 +1,4 @@
-"""hotswap.catalog.list_models: a provider's own model list, fetched over real HTTP (the
+"""hotswap.engine.catalog.list_models: a provider's own model list, fetched over real HTTP (the
 simulator's Ollama ``/api/tags``) through the list hooks of a toy provider, and every way it
 comes back with nothing instead."""
 
@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from hotswap import HttpRequest, KnownModel, PluginHost, ProviderInfo, ProviderPlugin
-from hotswap.catalog import list_models
-from hotswap.config import ModelConfig
-from hotswap.errors import UnknownProviderError
+from hotswap import ModelConfig, PluginHost, UnknownProviderError
+from hotswap.engine.catalog import list_models
+from hotswap.plugin.provider import ProviderPlugin
+from hotswap.types.http import HttpRequest
+from hotswap.types.providers import KnownModel, ProviderInfo
 
 
 def lister_host(base_url: str, *, auth: dict, listing: str | None = "/api/tags") -> PluginHost:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotswap.classify import (
+from hotswap.plugin.classify import (
     classify_failure,
     classify_status,
     duration_seconds,
@@ -14,9 +14,9 @@ from hotswap.classify import (
     provider_message,
     retry_after_seconds,
 )
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.http import HttpResponse, TransportFailure
+from hotswap.types.errors import ErrorClassification, ErrorKind
+from hotswap.types.events import StreamFailure
+from hotswap.types.http import HttpResponse, TransportFailure
 
 
 @pytest.mark.parametrize(

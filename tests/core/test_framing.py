@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from hotswap.framing import Frame, NDJSONDecoder, SSEDecoder
+from hotswap.plugin.framing import Frame, NDJSONDecoder, SSEDecoder
 
 ANTHROPIC_STYLE = (
     b"event: message_start\n"

@@ -7,27 +7,15 @@ import json
 
 import pytest
 
-import hotswap
-from hotswap import (
-    AuthType,
-    CompletionRequest,
-    Credential,
-    ErrorClassification,
-    ErrorKind,
-    Finish,
-    FinishReason,
-    HttpRequest,
-    HttpResponse,
-    Message,
-    PluginHost,
-    ProviderInfo,
-    Secret,
-    TextDelta,
-    TransportFailure,
-)
-from hotswap.config import ModelConfig
-from hotswap.errors import CredentialError, PluginError
-from hotswap.framing import Frame
+from hotswap import ErrorKind, Finish, FinishReason, Message, ModelConfig, PluginHost, TextDelta
+from hotswap.plugin import hookimpl
+from hotswap.plugin.framing import Frame
+from hotswap.types.auth import AuthType, Credential
+from hotswap.types.errors import CredentialError, ErrorClassification, PluginError
+from hotswap.types.http import HttpRequest, HttpResponse, TransportFailure
+from hotswap.types.providers import ProviderInfo
+from hotswap.types.redaction import Secret
+from hotswap.types.request import CompletionRequest
 
 MODEL = ModelConfig(name="fast", provider="acme", model="acme-1")
 REQUEST = CompletionRequest(messages=(Message.user("hi"),))
@@ -36,7 +24,7 @@ REQUEST = CompletionRequest(messages=(Message.user("hi"),))
 class Vault:
     """Not a provider: supplies credentials for acme models from elsewhere."""
 
-    @hotswap.hookimpl(tryfirst=True)
+    @hookimpl(tryfirst=True)
     def hotswap_resolve_credential(self, model, auth_type, spec):
         if model.provider != "acme":
             return None
@@ -46,7 +34,7 @@ class Vault:
 class FailoverOnBadRequest:
     """Not a provider: treats acme's 400 'tool_use_failed' as a server error, worth failing over."""
 
-    @hotswap.hookimpl(wrapper=True)
+    @hookimpl(wrapper=True)
     def hotswap_classify_error(self, model, failure):
         verdict = yield
         if isinstance(failure, HttpResponse) and b"tool_use_failed" in failure.body:
@@ -149,7 +137,7 @@ def test_a_non_provider_plugin_can_make_a_400_failover_worthy(host):
 
 def test_a_provider_missing_a_hook_is_named_in_the_error():
     class Declares:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_register_providers(self, register):
             register(ProviderInfo(name="half", base_url="https://h.test", auth={"none": {}}))
 

@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-import hotswap
-from hotswap import (
-    Completion,
-    CompletionRequest,
-    ErrorClassification,
-    ErrorKind,
-    HttpRequest,
-    HttpResponse,
-    Message,
-    PluginHost,
-    ProviderInfo,
-)
-from hotswap.config import ModelConfig
-from hotswap.provider_plugin import TRANSLATIONS, ProviderPlugin
+from hotswap import Completion, ErrorKind, Message, ModelConfig, PluginHost
+from hotswap.plugin import hookimpl
+from hotswap.plugin.provider import TRANSLATIONS, ProviderPlugin
+from hotswap.types.errors import ErrorClassification
+from hotswap.types.http import HttpRequest, HttpResponse
+from hotswap.types.providers import ProviderInfo
+from hotswap.types.request import CompletionRequest
 
 REQUEST = CompletionRequest(messages=(Message.user("hi"),))
 FAILURE = HttpResponse(418, {}, b"teapot")
@@ -65,7 +58,7 @@ def test_a_provider_plugin_that_answers_for_every_model_is_still_asked(host):
 
         info = ProviderInfo(name="everyone", base_url="https://e.test", auth={"none": {}})
 
-        @hotswap.hookimpl(tryfirst=True)
+        @hookimpl(tryfirst=True)
         def hotswap_classify_error(self, model, failure):
             return ErrorClassification(ErrorKind.OVERLOADED, f"seen for {model.provider}")
 
@@ -81,7 +74,7 @@ def test_a_plugin_registered_after_the_first_call_takes_part(host):
     assert host.build_request(model("beta"), REQUEST, stream=False).path == "/beta"
 
     class Override:
-        @hotswap.hookimpl(tryfirst=True)
+        @hookimpl(tryfirst=True)
         def hotswap_build_request(self, model, request, stream):
             return HttpRequest("POST", "/override", json={}, stream=stream)
 
@@ -92,7 +85,7 @@ def test_a_plugin_registered_after_the_first_call_takes_part(host):
 
 def test_a_wrapper_wraps_every_provider(host):
     class Tagger:
-        @hotswap.hookimpl(wrapper=True)
+        @hookimpl(wrapper=True)
         def hotswap_build_request(self, model, request, stream):
             built = yield
             return HttpRequest(
@@ -108,7 +101,7 @@ def test_a_wrapper_wraps_every_provider(host):
 
 def test_trylast_runs_after_the_provider_and_tryfirst_before(host):
     class Fallback:
-        @hotswap.hookimpl(trylast=True)
+        @hookimpl(trylast=True)
         def hotswap_build_request(self, model, request, stream):
             return HttpRequest("POST", "/fallback", json={}, stream=stream)
 
@@ -116,7 +109,7 @@ def test_trylast_runs_after_the_provider_and_tryfirst_before(host):
     assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/alpha"
 
     class First:
-        @hotswap.hookimpl(tryfirst=True)
+        @hookimpl(tryfirst=True)
         def hotswap_build_request(self, model, request, stream):
             return (
                 HttpRequest("POST", "/first", json={}, stream=stream)
@@ -133,7 +126,7 @@ def test_an_implementation_taking_some_arguments_in_another_order_gets_the_right
     seen = []
 
     class Partial:
-        @hotswap.hookimpl(tryfirst=True)
+        @hookimpl(tryfirst=True)
         def hotswap_build_request(self, stream, model):
             seen.append((stream, model.provider))
 
@@ -152,7 +145,7 @@ def test_a_subclass_that_overrides_a_hook_is_called_through_it(host, calls):
         def build_request(self, model, request, stream):
             return HttpRequest("POST", "/translation", json={}, stream=stream)
 
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_build_request(self, model, request, stream):
             return HttpRequest("POST", "/hook", json={}, stream=stream)
 
@@ -170,7 +163,7 @@ def test_a_translation_that_finds_nothing_lets_the_next_implementation_answer(ho
             return None
 
     class Fallback:
-        @hotswap.hookimpl(trylast=True)
+        @hookimpl(trylast=True)
         def hotswap_parse_response(self, model, response):
             return Completion(text=f"fallback for {model.provider}")
 
@@ -185,11 +178,11 @@ def test_observers_hear_the_arguments_they_take(host):
     heard = []
 
     class Observer:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_breaker_opened(self, cooldown_s, model):
             heard.append((cooldown_s, model.provider))
 
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_attempt_started(self, model, stream):
             heard.append((model.provider, stream))
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from hotswap.framing import Frame
-from hotswap.jsoncodec import dumps, loads
+from hotswap.plugin.framing import Frame
+from hotswap.types.codec import dumps, loads
 
 # Frame.json tries msgspec itself, to save a call per frame, and must read as loads does.
 READERS = {"loads": loads, "frame": lambda text: Frame(None, text).json()}

@@ -8,7 +8,7 @@ import httpcore2
 import httpx2
 import pytest
 
-from hotswap.outgoing import RequestBuilder, direct
+from hotswap.wire.outgoing import RequestBuilder, direct
 
 URL = httpx2.URL("http://127.0.0.1:8123/v1/messages")
 BODY = b'{"model":"m","messages":[]}'

@@ -7,15 +7,16 @@ import sys
 
 import pytest
 
-from hotswap import PluginHost, ProviderInfo, UnknownProviderError
-from hotswap.errors import PluginError
+from hotswap import PluginError, PluginHost, UnknownProviderError
+from hotswap.plugin import hookimpl
+from hotswap.types.providers import ProviderInfo
 
 ACME = """
-import hotswap
+from hotswap.plugin import ProviderInfo, hookimpl
 
-@hotswap.hookimpl
+@hookimpl
 def hotswap_register_providers(register):
-    register(hotswap.ProviderInfo(
+    register(ProviderInfo(
         name="acme",
         display_name="Acme",
         base_url="https://api.acme.test/v1",
@@ -60,24 +61,31 @@ def test_first_use_loads_the_plugin_and_its_providers(install_plugin):
         pytest.param("raise RuntimeError('boom at import')\n", "boom at import", id="raises"),
         pytest.param("def broken(:\n", "SyntaxError", id="syntax-error"),
         pytest.param(
-            "import hotswap\n@hotswap.hookimpl\ndef hotswap_build_requets(model):\n    pass\n",
+            "from hotswap.plugin import hookimpl\n"
+            "@hookimpl\n"
+            "def hotswap_build_requets(model):\n    pass\n",
             "'hotswap_build_requets', which is not a hotswap hook",
             id="misspelt-hook",
         ),
         pytest.param(
-            "import hotswap\n@hotswap.hookimpl\ndef hotswap_build_request(model, colour):\n"
-            "    pass\n",
+            "from hotswap.plugin import hookimpl\n"
+            "@hookimpl\n"
+            "def hotswap_build_request(model, colour):\n    pass\n",
             "colour",
             id="argument-not-in-spec",
         ),
         pytest.param(
-            "import hotswap\n@hotswap.hookimpl\ndef hotswap_register_providers(register):\n"
+            "from hotswap.plugin import hookimpl\n"
+            "@hookimpl\n"
+            "def hotswap_register_providers(register):\n"
             "    register({'name': 'Bad Name!', 'base_url': 'x', 'auth': {'none': {}}})\n",
             "declared an invalid provider",
             id="invalid-provider",
         ),
         pytest.param(
-            "import hotswap\n@hotswap.hookimpl\ndef hotswap_register_providers(register):\n"
+            "from hotswap.plugin import hookimpl\n"
+            "@hookimpl\n"
+            "def hotswap_register_providers(register):\n"
             "    raise KeyError('registration blew up')\n",
             "registration blew up",
             id="register-raises",
@@ -153,10 +161,9 @@ def test_a_failed_plugin_is_named_when_its_provider_is_asked_for(install_plugin)
 
 
 def test_an_application_can_register_a_plugin_object_directly():
-    import hotswap
 
     class Local:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_register_providers(self, register):
             register(ProviderInfo(name="local", base_url="http://127.0.0.1:1", auth={"none": {}}))
 
@@ -168,10 +175,9 @@ def test_an_application_can_register_a_plugin_object_directly():
 
 
 def test_registering_an_invalid_plugin_object_raises():
-    import hotswap
 
     class Typo:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_clasify_error(self, model, failure):
             return None
 
@@ -195,7 +201,7 @@ def test_a_plugin_installed_only_in_a_fresh_environment_is_found(tmp_path, fresh
     python = fresh_venv(package)
 
     probe = (
-        "from hotswap import default_host\n"
+        "from hotswap.plugin.host import default_host\n"
         "host = default_host()\n"
         "print(sorted((r.name, r.version) for r in host.records()))\n"
         "print(sorted(host.providers()))\n"

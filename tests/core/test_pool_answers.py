@@ -1,6 +1,6 @@
-"""A transport's own client reads its connection pool's answers directly (hotswap.answers): they
-must read as httpx2 would have read them, compressed ones included, and the pool's errors must
-be the failures httpx2's of the same name are."""
+"""A transport's own client reads its connection pool's answers directly
+(hotswap.wire.answers): they must read as httpx2 would have read them, compressed ones included, and
+the pool's errors must be the failures httpx2's of the same name are."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import httpx2
 import pytest
 
 from hotswap import Config, PluginHost, chain
-from hotswap.answers import RawHeaders
-from hotswap.transport import Transport, transport_failure
+from hotswap.wire.answers import RawHeaders
+from hotswap.wire.transport import Transport, transport_failure
 
 
 class _Gzipping(BaseHTTPRequestHandler):

@@ -7,9 +7,18 @@ import pickle
 
 import pytest
 
-from hotswap import Credential, HttpRequest, ProviderError, Secret
-from hotswap.errors import ConfigError, CredentialError, ErrorClassification, ErrorKind
-from hotswap.secrets import MASK, RedactingFilter, looks_like_secret, redact, redact_headers
+from hotswap import ProviderError
+from hotswap.types.auth import Credential
+from hotswap.types.errors import ConfigError, CredentialError, ErrorClassification, ErrorKind
+from hotswap.types.http import HttpRequest
+from hotswap.types.redaction import (
+    MASK,
+    RedactingFilter,
+    Secret,
+    looks_like_secret,
+    redact,
+    redact_headers,
+)
 
 KEY = "sk-ant-api03-Zq8vT2mK9pLxR4wN7bYc"
 

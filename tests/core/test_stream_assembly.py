@@ -16,7 +16,7 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
-from hotswap.streaming import StreamAssembler
+from hotswap.plugin.streaming import StreamAssembler
 
 
 def assemble(*events, **names):

@@ -8,11 +8,19 @@ from collections.abc import Callable
 
 import pytest
 
-from hotswap import CompletionRequest, Finish, FinishReason, Message, TextDelta
-from hotswap.config import ModelConfig
-from hotswap.errors import ConnectionFailedError, PluginError, ServerError
-from hotswap.exchange import Exchange, StreamState
-from hotswap.framing import Frame, NDJSONDecoder
+from hotswap import (
+    ConnectionFailedError,
+    Finish,
+    FinishReason,
+    Message,
+    ModelConfig,
+    PluginError,
+    ServerError,
+    TextDelta,
+)
+from hotswap.plugin.framing import Frame, NDJSONDecoder
+from hotswap.types.request import CompletionRequest
+from hotswap.wire.exchange import Exchange, StreamState
 
 from ..conftest import AcmeTranslator
 

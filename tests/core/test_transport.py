@@ -16,22 +16,22 @@ import pytest
 from hotswap import (
     AuthError,
     Completion,
-    CompletionRequest,
+    ConfigError,
     ConnectionFailedError,
     ContextLengthError,
     Finish,
     FinishReason,
     Message,
+    ModelConfig,
     OverloadedError,
     ProviderTimeoutError,
     RateLimitedError,
     ServerError,
     TextDelta,
 )
-from hotswap.config import ModelConfig
-from hotswap.errors import ConfigError
-from hotswap.exchange import Exchange
-from hotswap.transport import Transport
+from hotswap.types.request import CompletionRequest
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 MODEL = ModelConfig(name="fast", provider="acme", model="acme-1", headers={"x-team": "core"})
 REQUEST = CompletionRequest(messages=(Message.user("hi"),))

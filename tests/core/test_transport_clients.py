@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from hotswap import AllModelsFailedError, Config, PluginHost, chain
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 Ask = Callable[[Transport], str]
 

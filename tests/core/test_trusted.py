@@ -15,19 +15,30 @@ import httpx2
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from hotswap import Completion, CompletionRequest, FinishReason, Message, Usage
-from hotswap.attempts import Attempt, Outcome
-from hotswap.config import Config, ModelConfig
-from hotswap.engine import chain
+from hotswap import (
+    Attempt,
+    Completion,
+    Config,
+    ErrorKind,
+    Finish,
+    FinishReason,
+    Message,
+    ModelConfig,
+    Outcome,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDelta,
+    Usage,
+    UsageUpdate,
+    chain,
+)
 from hotswap.engine.failover_chain import _request
-from hotswap.errors import ErrorKind
-from hotswap.events import Finish, TextDelta, ThinkingDelta, ToolCallDelta, UsageUpdate
-from hotswap.exchange import Exchange
-from hotswap.messages import TextPart, ThinkingPart, ToolCall
-from hotswap.options import CompletionOptions, ThinkingLevel
-from hotswap.streaming import StreamAssembler
-from hotswap.transport import Transport
+from hotswap.plugin.streaming import StreamAssembler
 from hotswap.trusted import build, copy_with
+from hotswap.types.messages import TextPart, ThinkingPart, ToolCall
+from hotswap.types.request import CompletionOptions, CompletionRequest, ThinkingLevel
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 
 def assert_same(made: BaseModel, validated: BaseModel) -> None:

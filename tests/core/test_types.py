@@ -11,16 +11,12 @@ import pytest
 from hotswap import (
     Completion,
     CompletionOptions,
-    CompletionRequest,
     ErrorKind,
     Finish,
     FinishReason,
     ImagePart,
     Message,
-    OverloadedError,
     ProviderError,
-    ProviderInfo,
-    ServerError,
     TextDelta,
     TextPart,
     ThinkingDelta,
@@ -29,8 +25,9 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
-from hotswap.errors import ErrorClassification
-from hotswap.providers import KnownModel
+from hotswap.types.errors import ErrorClassification, OverloadedError, ServerError
+from hotswap.types.providers import KnownModel, ProviderInfo
+from hotswap.types.request import CompletionRequest
 
 
 def test_message_content_may_be_a_plain_string():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hotswap.auth import CredentialSpec
+from hotswap.types.auth import CredentialSpec
 
 WritePiAuth = Callable[[dict[str, object]], Path]
 

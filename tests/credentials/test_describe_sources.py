@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hotswap.auth import AuthType, CredentialSpec
 from hotswap.credentials import CredentialSource, SourceKind, describe_sources
+from hotswap.types.auth import AuthType, CredentialSpec
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from hotswap import CredentialError
 from hotswap.credentials.lockdir import STALE_AFTER, locked
-from hotswap.errors import CredentialError
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hotswap.auth import AuthType, CredentialSpec
+from hotswap import CredentialError
 from hotswap.credentials import describe_sources, resolve_credential
-from hotswap.errors import CredentialError
+from hotswap.types.auth import AuthType, CredentialSpec
 
 if TYPE_CHECKING:
     from .conftest import MemoryKeyring, Trees, WritePiAuth

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hotswap.auth import AuthType, CredentialSpec
+from hotswap import CredentialError
 from hotswap.credentials import pi_auth, resolve_credential, update_pi_entry
-from hotswap.errors import CredentialError
+from hotswap.types.auth import AuthType, CredentialSpec
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hotswap.auth import Credential
+    from hotswap.types.auth import Credential
 
     from .conftest import WritePiAuth
 

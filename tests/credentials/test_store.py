@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hotswap.auth import AuthType, CredentialSpec
+from hotswap import CredentialError
 from hotswap.credentials import resolve_credential, store_credential_file
-from hotswap.errors import CredentialError
-from hotswap.secrets import Secret
+from hotswap.types.auth import AuthType, CredentialSpec
+from hotswap.types.redaction import Secret
 
 if TYPE_CHECKING:
     from pathlib import Path

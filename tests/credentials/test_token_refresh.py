@@ -13,22 +13,19 @@ import httpx2
 import pytest
 
 import hotswap
-from hotswap import (
-    CompletionRequest,
-    HttpRequest,
-    HttpResponse,
-    Message,
-    PluginHost,
-    ProviderInfo,
-    Secret,
-)
-from hotswap.auth import TokenGrant
-from hotswap.config import ModelConfig
+from hotswap import Message, ModelConfig, PluginHost
 from hotswap.credentials import update_pi_entry
-from hotswap.credentials.refresh import EXPIRY_MARGIN_MS, standard_grant
-from hotswap.errors import CredentialError, NoCredentialError
-from hotswap.exchange import Exchange
-from hotswap.transport import Transport
+from hotswap.plugin import hookimpl
+from hotswap.plugin.defaults import standard_grant
+from hotswap.types.auth import TokenGrant
+from hotswap.types.errors import CredentialError, NoCredentialError
+from hotswap.types.http import HttpRequest, HttpResponse
+from hotswap.types.providers import ProviderInfo
+from hotswap.types.redaction import Secret
+from hotswap.types.request import CompletionRequest
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.refresh import EXPIRY_MARGIN_MS
+from hotswap.wire.transport import Transport
 
 from ..conftest import Acme
 
@@ -51,7 +48,7 @@ class RefreshingAcme(Acme):
     """The toy provider, logging in through pi, with a token endpoint of its own that answers
     as OAuth 2 says (so the core reads the answer)."""
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_register_providers(self, register):
         register(
             ProviderInfo(
@@ -61,7 +58,7 @@ class RefreshingAcme(Acme):
             )
         )
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_refresh_request(self, model, credential):
         if model.provider != "acme":
             return None
@@ -248,7 +245,7 @@ def test_a_provider_that_cannot_refresh_is_named(
     home: Path, monkeypatch: pytest.MonkeyPatch, write_pi_auth: WritePiAuth
 ) -> None:
     class NoRefresh(Acme):
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_register_providers(self, register):
             register(
                 ProviderInfo(
@@ -303,7 +300,7 @@ def test_a_plugin_can_read_a_non_standard_answer(
     host: PluginHost, write_pi_auth: WritePiAuth
 ) -> None:
     class OddAnswers:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_parse_refresh(self, model, response):
             return TokenGrant(access_token=Secret(response.json()["token"]["value"]))
 

@@ -117,7 +117,7 @@ def world(
     # Breakers and the default plugin host are shared by everything in a process: a page's
     # failovers and registered observers stay on its page.
     monkeypatch.setattr("hotswap.engine.failover_chain._shared_breakers", MemoryBreakerStore())
-    monkeypatch.setattr("hotswap.plugins._default", None)
+    monkeypatch.setattr("hotswap.plugin.host._default", None)
     environment = dict(os.environ)
     yield {"__name__": "__docs__", "simulator": simulator}
     # A page's hidden setup may set variables itself: they end with the page.

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import httpx2
 import pytest
 
-from hotswap.config import Config
+from hotswap import Config
 from hotswap.engine import FailoverChain, MemoryBreakerStore, chain
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 
 @dataclass

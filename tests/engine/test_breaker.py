@@ -9,8 +9,7 @@ import json
 import httpx2
 import pytest
 
-from hotswap import StreamInterruptedError
-from hotswap.attempts import Outcome
+from hotswap import Outcome, StreamInterruptedError
 from hotswap.engine import MemoryBreakerStore
 from hotswap.engine.breaker import BreakerVerdict
 

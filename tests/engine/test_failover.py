@@ -8,9 +8,8 @@ import asyncio
 import httpx2
 import pytest
 
-from hotswap import AllModelsFailedError, AuthError, CredentialError, InvalidRequestError
-from hotswap.attempts import Outcome
-from hotswap.errors import NoCredentialError
+from hotswap import AllModelsFailedError, Outcome
+from hotswap.types.errors import AuthError, CredentialError, InvalidRequestError, NoCredentialError
 
 
 def rate_limited(retry_after: str = "1") -> httpx2.Response:
@@ -215,7 +214,7 @@ def test_an_error_raised_at_once_carries_every_attempt_of_the_call(make_chain, p
 
 def test_a_chain_closes_the_transport_it_made_but_not_one_it_was_given(acme_host):
     from hotswap import FailoverChain, ModelConfig
-    from hotswap.transport import Transport
+    from hotswap.wire.transport import Transport
 
     model = ModelConfig(name="first", provider="acme", model="acme-1")
     given = Transport()

@@ -8,35 +8,35 @@ import asyncio
 import httpx2
 import pytest
 
-import hotswap
-from hotswap.attempts import Outcome
+from hotswap import Outcome, PluginError
+from hotswap.plugin import hookimpl
 
 
 class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple] = []
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_attempt_started(self, model, stream):
         self.events.append(("started", model.name, stream))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_attempt_failed(self, model, attempt):
         self.events.append(("failed", model.name, str(attempt.outcome), str(attempt.kind)))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_failover(self, attempt, next_model):
         self.events.append(("failover", attempt.model, next_model.name))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_breaker_opened(self, model, kind, cooldown_s):
         self.events.append(("opened", model.name, str(kind), cooldown_s))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_breaker_closed(self, model):
         self.events.append(("closed", model.name))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_completed(self, completion):
         self.events.append(("completed", completion.model, len(completion.attempts)))
 
@@ -123,7 +123,7 @@ def test_an_observer_that_raises_is_logged_and_the_call_goes_on(
     make_chain, acme_host, recorder, caplog
 ):
     class Broken:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_attempt_started(self, model, stream):
             raise RuntimeError("observer bug")
 
@@ -161,9 +161,9 @@ def test_an_observer_added_after_calls_were_made_hears_the_next_one(make_chain, 
 
 def test_an_observer_may_implement_only_observation_hooks(acme_host):
     class Sneaky:
-        @hotswap.hookimpl
+        @hookimpl
         def hotswap_auth_headers(self, model, credential):
             return {}
 
-    with pytest.raises(hotswap.PluginError, match="not hotswap_auth_headers"):
+    with pytest.raises(PluginError, match="not hotswap_auth_headers"):
         acme_host.add_observer(Sneaky())

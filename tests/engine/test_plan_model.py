@@ -25,13 +25,18 @@ from hypothesis.stateful import (
     rule,
 )
 
-from hotswap import AllModelsFailedError, ErrorClassification, ErrorKind, ProviderError
-from hotswap.attempts import Outcome
-from hotswap.config import FailoverSettings, ModelConfig
+from hotswap import (
+    AllModelsFailedError,
+    ErrorKind,
+    FailoverSettings,
+    ModelConfig,
+    Outcome,
+    ProviderError,
+)
 from hotswap.engine import MemoryBreakerStore
 from hotswap.engine.breaker import BreakerVerdict
 from hotswap.engine.plan import CallPlan, Wait
-from hotswap.errors import NoCredentialError
+from hotswap.types.errors import ErrorClassification, NoCredentialError
 
 # Two models: few enough that calls meet on the same breaker often.
 MODELS = tuple(ModelConfig(name=f"m{i}", provider="acme", model=f"acme-{i}") for i in range(2))

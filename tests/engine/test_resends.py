@@ -6,9 +6,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from hotswap import AllModelsFailedError, ConfigError
-from hotswap.attempts import Outcome
-from hotswap.config import Config, FailoverSettings
+from hotswap import AllModelsFailedError, Config, ConfigError, FailoverSettings, Outcome
 
 
 def rate_limited(retry_after: str) -> httpx2.Response:

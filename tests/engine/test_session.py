@@ -8,8 +8,7 @@ import asyncio
 import httpx2
 import pytest
 
-from hotswap import AllModelsFailedError, Config, Message, Session
-from hotswap.attempts import Outcome
+from hotswap import AllModelsFailedError, Config, Message, Outcome, Session
 
 
 @pytest.fixture

@@ -6,8 +6,14 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from hotswap import AllModelsFailedError, ContextLengthError, ImagePart, Message, ToolDefinition
-from hotswap.attempts import Outcome
+from hotswap import (
+    AllModelsFailedError,
+    ContextLengthError,
+    ImagePart,
+    Message,
+    Outcome,
+    ToolDefinition,
+)
 
 TOO_LONG = httpx2.Response(400, json={"error": "too_long"})  # acme's context_length
 

@@ -9,8 +9,7 @@ import json
 import httpx2
 import pytest
 
-from hotswap import Finish, FinishReason, StreamInterruptedError, TextDelta
-from hotswap.attempts import Outcome
+from hotswap import Finish, FinishReason, Outcome, StreamInterruptedError, TextDelta
 
 
 def sse(*frames: dict) -> bytes:

@@ -24,12 +24,19 @@ import hotswap_ollama
 import hotswap_openai
 import pytest
 
-import hotswap
-from hotswap import Config, FailoverChain, PluginHost, StreamReset, TextDelta, chain
-from hotswap.attempts import Attempt
+from hotswap import (
+    Attempt,
+    Config,
+    FailoverChain,
+    PluginHost,
+    StreamEvent,
+    StreamReset,
+    TextDelta,
+    chain,
+)
 from hotswap.engine import MemoryBreakerStore
-from hotswap.events import StreamEvent
-from hotswap.transport import Transport
+from hotswap.plugin import hookimpl
+from hotswap.wire.transport import Transport
 
 from .faultserver import FaultServer
 
@@ -44,11 +51,11 @@ class Timeline:
         self.failed_at: list[float] = []
         self.started: list[str] = []
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_attempt_started(self, model, stream):
         self.started.append(model.name)
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_attempt_failed(self, model, attempt):
         self.failed_at.append(time.monotonic())
 

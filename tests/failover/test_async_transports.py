@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from hotswap import AuthError, StreamInterruptedError, TextDelta
-from hotswap.attempts import Outcome
+from hotswap import AuthError, Outcome, StreamInterruptedError, TextDelta
 from hotswap.testing import (
     Cut,
     Hang,

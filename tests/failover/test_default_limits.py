@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from hotswap import StreamInterruptedError, TextDelta
-from hotswap.attempts import Outcome
+from hotswap import Outcome, StreamInterruptedError, TextDelta
 from hotswap.testing import Hang, Reply, Stall
-from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.transport import Transport
-from hotswap.watchdog import after_headers, socket_limits
+from hotswap.wire.guard import after_headers, socket_limits
+from hotswap.wire.timeouts import AttemptTimer, Timeouts
+from hotswap.wire.transport import Transport
 
 from .conftest import PRIMARY, ManualAlarms
 

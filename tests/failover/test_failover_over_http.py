@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from hotswap import AllModelsFailedError, RateLimitedError
-from hotswap.attempts import Outcome
+from hotswap import AllModelsFailedError, Outcome, RateLimitedError
 from hotswap.testing import Overloaded, RateLimit, ServerFault
 
 from .conftest import FALLBACK, PRIMARY

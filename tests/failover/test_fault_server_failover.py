@@ -13,8 +13,14 @@ import time
 
 import pytest
 
-from hotswap import HotswapError, StreamInterruptedError, StreamReset
-from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
+from hotswap import (
+    AllModelsFailedError,
+    Attempt,
+    HotswapError,
+    Outcome,
+    StreamInterruptedError,
+    StreamReset,
+)
 
 from . import faults
 from .conftest import FALLBACK_ID, PRIMARY_ID, Answered, Driver

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from hotswap import AllModelsFailedError, StreamReset, TextDelta
-from hotswap.attempts import Attempt, Outcome
+from hotswap import AllModelsFailedError, Attempt, Outcome, StreamReset, TextDelta
 from hotswap.testing import Hang, Reply, Slow, Stall
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 from .conftest import PRIMARY
 

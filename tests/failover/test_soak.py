@@ -33,18 +33,19 @@ import pytest
 import hotswap
 from hotswap import (
     AllModelsFailedError,
+    Attempt,
     Config,
     FailoverChain,
     Finish,
     HotswapError,
+    ModelConfig,
+    Outcome,
     ProviderError,
+    StreamEvent,
     StreamInterruptedError,
 )
-from hotswap.attempts import Attempt, Outcome
-from hotswap.config import ModelConfig
 from hotswap.engine import MemoryBreakerStore
-from hotswap.events import StreamEvent
-from hotswap.transport import Transport
+from hotswap.wire.transport import Transport
 
 from . import faults
 from .conftest import DRIVERS, PROVIDER_OF, text_after_resets

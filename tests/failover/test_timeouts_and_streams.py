@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from hotswap import AllModelsFailedError, StreamInterruptedError, StreamReset, TextDelta
-from hotswap.attempts import Outcome
+from hotswap import AllModelsFailedError, Outcome, StreamInterruptedError, StreamReset, TextDelta
 from hotswap.testing import Cut, Hang, RawResponse, Reply, Slow, Stall, StreamError
 
 from .conftest import FALLBACK, PRIMARY, open_connections

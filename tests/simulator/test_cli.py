@@ -13,8 +13,8 @@ import httpx2
 import pytest
 from typer.testing import CliRunner
 
+from hotswap import ConfigError
 from hotswap.cli import app
-from hotswap.errors import ConfigError
 from hotswap.testing import (
     Overloaded,
     RateLimit,

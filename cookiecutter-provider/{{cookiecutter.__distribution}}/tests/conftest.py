@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hotswap import FailoverChain, PluginHost
-from hotswap.config import FailoverSettings, ModelConfig
+from hotswap import FailoverChain, FailoverSettings, ModelConfig, PluginHost, Transport
 from hotswap.engine import MemoryBreakerStore
 from hotswap.testing import Simulator
-from hotswap.transport import Transport
 
 from {{ cookiecutter.__package }} import plugin
 from {{ cookiecutter.__package }}.provider import PROVIDER

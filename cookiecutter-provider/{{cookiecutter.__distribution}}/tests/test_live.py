@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hotswap import FailoverChain
-from hotswap.config import ModelConfig
+from hotswap import FailoverChain, ModelConfig
 
 from {{ cookiecutter.__package }}.provider import INFO
 

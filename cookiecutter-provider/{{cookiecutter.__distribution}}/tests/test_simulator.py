@@ -8,19 +8,16 @@ from hotswap import (
     AuthError,
     ConnectionFailedError,
     ContextLengthError,
-    Finish,
-    FinishReason,
+    FailoverSettings,
+    Outcome,
     OverloadedError,
     PermissionDeniedError,
     ProviderError,
     RateLimitedError,
     ServerError,
     StreamInterruptedError,
-    TextDelta,
-    ToolDefinition,
 )
-from hotswap.attempts import Outcome
-from hotswap.config import FailoverSettings
+from hotswap.plugin import Finish, FinishReason, TextDelta, ToolDefinition
 from hotswap.testing import (
 {%- if cookiecutter.wire_format == "openai-compatible" %}
     ContextTooLong,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 
-from hotswap import (
+from hotswap.plugin import (
     CompletionRequest,
     ErrorKind,
     Finish,
     FinishReason,
+    Frame,
     HttpResponse,
     Message,
     StreamFailure,
@@ -21,7 +22,6 @@ from hotswap import (
     ToolCallDelta,
     UsageUpdate,
 )
-from hotswap.framing import Frame
 
 from {{ cookiecutter.__package }}.translation import (
     AnswerStream,

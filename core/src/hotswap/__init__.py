@@ -1,8 +1,16 @@
-"""hotswap: one interface to every LLM provider, and failover when one of them fails.
+"""hotswap for applications: one interface to every LLM provider, and failover between them.
 
-Every public name is importable from here, but each is loaded on first access: ``import hotswap``
-itself imports nothing else, so it costs next to nothing, and pydantic, the HTTP client and
-the plugins are loaded only when something needs them.
+::
+
+    import hotswap
+
+    chain = hotswap.chain("default")          # a chain named in hotswap.toml
+    answer = chain.complete("Hello")
+    print(answer.text, "from", answer.model)
+
+These names are the whole of what an application needs; plugin authors import
+:mod:`hotswap.plugin`. Each is loaded on first access: ``import hotswap`` itself imports nothing
+else, so a command line that never makes a request does not pay for pydantic or the HTTP client.
 """
 
 from __future__ import annotations
@@ -11,19 +19,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hotswap.attempts import AllModelsFailedError, Attempt, StreamInterruptedError
-    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
-    from hotswap.completion import Completion, FinishReason, Usage
-    from hotswap.config import ChainConfig, Config, FailoverSettings, ModelConfig, load_config
+    from hotswap.config import Config, FailoverSettings, ModelConfig, load_config
     from hotswap.engine import FailoverChain, Session, chain
-    from hotswap.errors import (
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.attempts import (
+        AllModelsFailedError,
+        Attempt,
+        Outcome,
+        StreamInterruptedError,
+    )
+    from hotswap.types.completion import Completion, FinishReason, Usage
+    from hotswap.types.errors import (
         AuthError,
         ConfigError,
         ConnectionFailedError,
         ContentFilterError,
         ContextLengthError,
         CredentialError,
-        ErrorClassification,
         ErrorKind,
         HotswapError,
         InvalidRequestError,
@@ -38,45 +50,44 @@ if TYPE_CHECKING:
         ServerError,
         UnknownProviderError,
     )
-    from hotswap.events import (
+    from hotswap.types.events import (
         Finish,
         StreamEvent,
-        StreamFailure,
         StreamReset,
         TextDelta,
         ThinkingDelta,
         ToolCallDelta,
         UsageUpdate,
     )
-    from hotswap.framing import Frame
-    from hotswap.hookspecs import hookimpl
-    from hotswap.http import HttpRequest, HttpResponse, TransportFailure
-    from hotswap.messages import (
-        ImagePart,
-        Message,
-        TextPart,
-        ThinkingPart,
-        ToolCall,
-        ToolDefinition,
-    )
-    from hotswap.options import CompletionOptions, CompletionRequest, NamedToolChoice, ThinkingLevel
-    from hotswap.plugins import PluginHost, default_host
-    from hotswap.provider_plugin import ProviderPlugin
-    from hotswap.providers import Capabilities, KnownModel, ProviderInfo
-    from hotswap.secrets import Secret
-    from hotswap.streaming import StreamAssembler, StreamTranslator
+    from hotswap.types.messages import ImagePart, Message, TextPart, ToolCall, ToolDefinition
+    from hotswap.types.request import CompletionOptions, ThinkingLevel
+    from hotswap.wire.transport import Transport
 
 _EXPORTS: dict[str, str] = {
-    "hookimpl": "hotswap.hookspecs",
-    **dict.fromkeys(
-        ("AllModelsFailedError", "Attempt", "StreamInterruptedError"), "hotswap.attempts"
-    ),
     **dict.fromkeys(("FailoverChain", "Session", "chain"), "hotswap.engine"),
-    **dict.fromkeys(("AuthType", "Credential", "CredentialSpec", "TokenGrant"), "hotswap.auth"),
-    **dict.fromkeys(("Completion", "FinishReason", "Usage"), "hotswap.completion"),
+    **dict.fromkeys(("Config", "FailoverSettings", "ModelConfig", "load_config"), "hotswap.config"),
+    "PluginHost": "hotswap.plugin.host",
+    "Transport": "hotswap.wire.transport",
     **dict.fromkeys(
-        ("ChainConfig", "Config", "FailoverSettings", "ModelConfig", "load_config"),
-        "hotswap.config",
+        ("ImagePart", "Message", "TextPart", "ToolCall", "ToolDefinition"), "hotswap.types.messages"
+    ),
+    **dict.fromkeys(("CompletionOptions", "ThinkingLevel"), "hotswap.types.request"),
+    **dict.fromkeys(("Completion", "FinishReason", "Usage"), "hotswap.types.completion"),
+    **dict.fromkeys(
+        ("AllModelsFailedError", "Attempt", "Outcome", "StreamInterruptedError"),
+        "hotswap.types.attempts",
+    ),
+    **dict.fromkeys(
+        (
+            "Finish",
+            "StreamEvent",
+            "StreamReset",
+            "TextDelta",
+            "ThinkingDelta",
+            "ToolCallDelta",
+            "UsageUpdate",
+        ),
+        "hotswap.types.events",
     ),
     **dict.fromkeys(
         (
@@ -86,7 +97,6 @@ _EXPORTS: dict[str, str] = {
             "ContentFilterError",
             "ContextLengthError",
             "CredentialError",
-            "ErrorClassification",
             "ErrorKind",
             "HotswapError",
             "InvalidRequestError",
@@ -101,36 +111,8 @@ _EXPORTS: dict[str, str] = {
             "ServerError",
             "UnknownProviderError",
         ),
-        "hotswap.errors",
+        "hotswap.types.errors",
     ),
-    **dict.fromkeys(
-        (
-            "Finish",
-            "StreamEvent",
-            "StreamFailure",
-            "StreamReset",
-            "TextDelta",
-            "ThinkingDelta",
-            "ToolCallDelta",
-            "UsageUpdate",
-        ),
-        "hotswap.events",
-    ),
-    "Frame": "hotswap.framing",
-    **dict.fromkeys(("HttpRequest", "HttpResponse", "TransportFailure"), "hotswap.http"),
-    **dict.fromkeys(
-        ("ImagePart", "Message", "TextPart", "ThinkingPart", "ToolCall", "ToolDefinition"),
-        "hotswap.messages",
-    ),
-    **dict.fromkeys(
-        ("CompletionOptions", "CompletionRequest", "NamedToolChoice", "ThinkingLevel"),
-        "hotswap.options",
-    ),
-    **dict.fromkeys(("PluginHost", "default_host"), "hotswap.plugins"),
-    "ProviderPlugin": "hotswap.provider_plugin",
-    **dict.fromkeys(("Capabilities", "KnownModel", "ProviderInfo"), "hotswap.providers"),
-    "Secret": "hotswap.secrets",
-    **dict.fromkeys(("StreamAssembler", "StreamTranslator"), "hotswap.streaming"),
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -13,7 +13,7 @@ validated one does (tests/core/test_trusted.py holds every use to that).
 
 They skip ``model_post_init`` too: what it would check is the caller's to keep. Anything a
 caller or a plugin passes in is validated as before, with one exception that comes to the same:
-the answer :class:`~hotswap.streaming.StreamAssembler` puts together is built here when each
+the answer :class:`~hotswap.plugin.streaming.StreamAssembler` puts together is built here when each
 value a plugin's events handed in is exactly its field's type, which validation would return
 as it is.
 """

@@ -18,8 +18,7 @@ from typing import Any
 import hotswap_anthropic
 import pytest
 
-from hotswap import PluginHost
-from hotswap.config import ModelConfig
+from hotswap import ModelConfig, PluginHost
 from hotswap.testing.translation import assemble as assemble_events
 
 CREDENTIAL_VARIABLES = (

@@ -7,14 +7,7 @@ import logging
 import pytest
 from hotswap_anthropic.auth import CLIENT_ID, TOKEN_URL
 
-from hotswap import (
-    AuthType,
-    CompletionRequest,
-    Credential,
-    HttpRequest,
-    Message,
-    Secret,
-)
+from hotswap.plugin import AuthType, CompletionRequest, Credential, HttpRequest, Message, Secret
 
 from .conftest import model
 

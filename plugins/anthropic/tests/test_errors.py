@@ -8,7 +8,13 @@ from datetime import datetime, timezone
 import pytest
 from hotswap_anthropic.errors import classify
 
-from hotswap import ErrorClassification, ErrorKind, HttpResponse, StreamFailure, TransportFailure
+from hotswap.plugin import (
+    ErrorClassification,
+    ErrorKind,
+    HttpResponse,
+    StreamFailure,
+    TransportFailure,
+)
 
 from .conftest import model
 

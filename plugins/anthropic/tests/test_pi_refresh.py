@@ -11,9 +11,10 @@ import time
 import pytest
 from hotswap_anthropic.auth import CLIENT_ID
 
-from hotswap import AuthError, CompletionRequest, CredentialError, Message, TextDelta
-from hotswap.exchange import Exchange
-from hotswap.transport import Transport
+from hotswap import AuthError, CredentialError
+from hotswap.plugin import CompletionRequest, Message, TextDelta
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 from .conftest import Answer, model, write_pi_auth
 

@@ -7,7 +7,7 @@ from typing import Any
 import hotswap_anthropic
 import pytest
 
-from hotswap import (
+from hotswap.plugin import (
     CompletionOptions,
     CompletionRequest,
     HttpRequest,
@@ -19,7 +19,7 @@ from hotswap import (
     ToolCall,
     ToolDefinition,
 )
-from hotswap.options import NamedToolChoice
+from hotswap.types.request import NamedToolChoice
 
 from .conftest import model
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from hotswap_anthropic.response import MessageStream
 
-from hotswap import (
+from hotswap.plugin import (
     CompletionRequest,
     Finish,
     FinishReason,
@@ -22,7 +22,7 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame
+from hotswap.plugin.framing import Frame
 from hotswap.testing.translation import translate
 
 from .conftest import assemble, model, sse

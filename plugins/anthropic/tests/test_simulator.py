@@ -11,23 +11,24 @@ import pytest
 
 from hotswap import (
     AuthError,
-    CompletionOptions,
-    CompletionRequest,
     ConnectionFailedError,
     ContextLengthError,
-    Finish,
-    FinishReason,
-    Message,
     OverloadedError,
     PermissionDeniedError,
     ProviderTimeoutError,
     QuotaExhaustedError,
     RateLimitedError,
     ServerError,
+)
+from hotswap.plugin import (
+    CompletionOptions,
+    CompletionRequest,
+    Finish,
+    FinishReason,
+    Message,
     TextDelta,
     ThinkingPart,
 )
-from hotswap.exchange import Exchange
 from hotswap.testing import (
     ContentFilter,
     ContextTooLong,
@@ -43,7 +44,8 @@ from hotswap.testing import (
     ToolCall,
     Unauthorized,
 )
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model, write_pi_auth
 

@@ -6,14 +6,8 @@ from __future__ import annotations
 import pytest
 from hotswap_openai.testing import assemble, request
 
-from hotswap import (
-    AuthError,
-    ConfigError,
-    CredentialError,
-    RateLimitedError,
-    ServerError,
-    UsageUpdate,
-)
+from hotswap import AuthError, CredentialError, RateLimitedError, ServerError
+from hotswap.plugin import ConfigError, UsageUpdate
 from hotswap.testing import RateLimit, Reply, ServerFault, ToolCall
 
 

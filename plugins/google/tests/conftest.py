@@ -11,8 +11,7 @@ from typing import Any
 import hotswap_google
 import pytest
 
-from hotswap import PluginHost
-from hotswap.config import ModelConfig
+from hotswap import ModelConfig, PluginHost
 from hotswap.testing.translation import assemble as assemble_events
 
 VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR")

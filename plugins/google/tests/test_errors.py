@@ -7,7 +7,7 @@ import json
 import pytest
 from hotswap_google.errors import classify
 
-from hotswap import ErrorKind, HttpResponse, StreamFailure, TransportFailure
+from hotswap.plugin import ErrorKind, HttpResponse, StreamFailure, TransportFailure
 
 RPC = "type.googleapis.com/google.rpc."
 

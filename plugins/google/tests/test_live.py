@@ -8,18 +8,17 @@ import os
 import hotswap_google
 import pytest
 
-from hotswap import (
+from hotswap import ModelConfig, PluginHost
+from hotswap.plugin import (
     CompletionOptions,
     CompletionRequest,
     FinishReason,
     Message,
-    PluginHost,
     ToolDefinition,
 )
-from hotswap.config import ModelConfig
-from hotswap.exchange import Exchange
 from hotswap.testing.translation import assemble
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 pytestmark = [
     pytest.mark.live,

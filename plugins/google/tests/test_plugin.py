@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from hotswap import AuthType, PluginHost
+from hotswap import PluginHost
+from hotswap.plugin import AuthType
 
 PLUGIN = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, os, sys
-from hotswap import CompletionRequest, Message, default_host
-from hotswap.config import ModelConfig
-from hotswap.exchange import Exchange
-from hotswap.transport import Transport
+from hotswap.plugin import CompletionRequest, Message
+from hotswap.plugin.host import default_host
+from hotswap import ModelConfig
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 host = default_host()
 model = ModelConfig(name="g", provider="google", model="gemini-2.5-flash",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hotswap_google.request import build_body
 
-from hotswap import (
+from hotswap.plugin import (
     CompletionOptions,
     CompletionRequest,
     ImagePart,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hotswap_google.response import FILTERED, GenerateStream, parse_generate
 
-from hotswap import (
+from hotswap.plugin import (
     Finish,
     FinishReason,
     StreamFailure,

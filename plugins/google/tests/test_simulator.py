@@ -14,14 +14,10 @@ from hotswap_google.provider import INFO
 
 from hotswap import (
     AuthError,
-    CompletionRequest,
+    Config,
     ConnectionFailedError,
     ContentFilterError,
     ContextLengthError,
-    Finish,
-    FinishReason,
-    KnownModel,
-    Message,
     NotFoundError,
     OverloadedError,
     PermissionDeniedError,
@@ -29,13 +25,18 @@ from hotswap import (
     QuotaExhaustedError,
     RateLimitedError,
     ServerError,
+)
+from hotswap.engine import MemoryBreakerStore, chain
+from hotswap.engine.catalog import list_models
+from hotswap.plugin import (
+    CompletionRequest,
+    Finish,
+    FinishReason,
+    KnownModel,
+    Message,
     TextDelta,
     ToolCall,
 )
-from hotswap.catalog import list_models
-from hotswap.config import Config
-from hotswap.engine import MemoryBreakerStore, chain
-from hotswap.exchange import Exchange
 from hotswap.testing import (
     ContentFilter,
     ContextTooLong,
@@ -52,7 +53,8 @@ from hotswap.testing import (
     Unauthorized,
 )
 from hotswap.testing import ToolCall as ScriptedCall
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hotswap_google.thinking import generation_fields
 
-from hotswap import ThinkingLevel
+from hotswap.plugin import ThinkingLevel
 
 LEVELS = ["off", "minimal", "low", "medium", "high", "xhigh"]
 

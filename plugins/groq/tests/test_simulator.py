@@ -10,13 +10,12 @@ from hotswap_openai.testing import assemble, request
 
 from hotswap import (
     ContextLengthError,
-    FinishReason,
     InvalidRequestError,
     OverloadedError,
     RateLimitedError,
     ServerError,
-    UsageUpdate,
 )
+from hotswap.plugin import FinishReason, UsageUpdate
 from hotswap.testing import RateLimit, RawResponse, Reply, ToolCall
 
 from .conftest import KEY

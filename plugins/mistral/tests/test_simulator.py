@@ -13,13 +13,11 @@ from hotswap_openai.testing import assemble, request
 from hotswap import (
     ContextLengthError,
     InvalidRequestError,
-    Message,
     OverloadedError,
     RateLimitedError,
     ServerError,
-    ToolCall,
-    UsageUpdate,
 )
+from hotswap.plugin import Message, ToolCall, UsageUpdate
 from hotswap.testing import ContextTooLong, Overloaded, RateLimit, RawResponse, Reply
 from hotswap.testing import ToolCall as ScriptedCall
 

@@ -10,8 +10,7 @@ from typing import Any
 import hotswap_ollama
 import pytest
 
-from hotswap import PluginHost
-from hotswap.config import ModelConfig
+from hotswap import ModelConfig, PluginHost
 from hotswap.testing.translation import assemble as assemble_events
 
 VARIABLES = ("OLLAMA_HOST", "OLLAMA_API_KEY", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR")

@@ -7,7 +7,7 @@ import json
 import pytest
 from hotswap_ollama.errors import classify
 
-from hotswap import ErrorKind, HttpResponse, StreamFailure, TransportFailure
+from hotswap.plugin import ErrorKind, HttpResponse, StreamFailure, TransportFailure
 
 from .conftest import model
 

@@ -8,12 +8,12 @@ import os
 import hotswap_ollama
 import pytest
 
-from hotswap import CompletionOptions, CompletionRequest, FinishReason, Message, PluginHost
-from hotswap.catalog import list_models
-from hotswap.config import ModelConfig
-from hotswap.exchange import Exchange
+from hotswap import ModelConfig, PluginHost
+from hotswap.engine.catalog import list_models
+from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
 from hotswap.testing.translation import assemble
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 pytestmark = pytest.mark.live
 

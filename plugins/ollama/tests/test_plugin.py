@@ -11,17 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from hotswap import AuthType, PluginHost
+from hotswap import PluginHost
+from hotswap.plugin import AuthType
 
 PLUGIN = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, os, sys
-from hotswap import CompletionRequest, Message, default_host
-from hotswap.catalog import list_models
-from hotswap.config import Config
-from hotswap.exchange import Exchange
-from hotswap.transport import Transport
+from hotswap.plugin import CompletionRequest, Message
+from hotswap.plugin.host import default_host
+from hotswap.engine.catalog import list_models
+from hotswap import Config
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 host = default_host()
 model = Config.from_dict({}).resolve("ollama/llama3.2")

@@ -7,7 +7,7 @@ import logging
 import pytest
 from hotswap_ollama.request import build_body, think_value
 
-from hotswap import (
+from hotswap.plugin import (
     CompletionOptions,
     CompletionRequest,
     ImagePart,

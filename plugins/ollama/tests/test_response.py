@@ -7,7 +7,7 @@ import json
 import pytest
 from hotswap_ollama.response import ChatStream, parse_chat
 
-from hotswap import (
+from hotswap.plugin import (
     Finish,
     FinishReason,
     StreamFailure,

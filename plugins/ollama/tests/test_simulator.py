@@ -14,24 +14,25 @@ import pytest
 
 from hotswap import (
     AuthError,
-    CompletionRequest,
+    Config,
     ConnectionFailedError,
-    Finish,
-    FinishReason,
-    KnownModel,
-    Message,
     NotFoundError,
     OverloadedError,
     PermissionDeniedError,
     RateLimitedError,
     ServerError,
+)
+from hotswap.engine import MemoryBreakerStore, chain
+from hotswap.engine.catalog import list_models
+from hotswap.plugin import (
+    CompletionRequest,
+    Finish,
+    FinishReason,
+    KnownModel,
+    Message,
     TextDelta,
     ThinkingDelta,
 )
-from hotswap.catalog import list_models
-from hotswap.config import Config
-from hotswap.engine import MemoryBreakerStore, chain
-from hotswap.exchange import Exchange
 from hotswap.testing import (
     Cut,
     Forbidden,
@@ -43,7 +44,8 @@ from hotswap.testing import (
     StreamError,
     ToolCall,
 )
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from hotswap_openai.errors import classify
 
-from hotswap import ErrorKind, StreamFailure
-from hotswap.http import HttpResponse, TransportFailure
+from hotswap.plugin import ErrorKind, StreamFailure
+from hotswap.types.http import HttpResponse, TransportFailure
 
 K = ErrorKind
 

@@ -8,7 +8,7 @@ import hotswap_openai
 import pytest
 from hotswap_openai.testing import Harness, request
 
-from hotswap import FinishReason
+from hotswap.plugin import FinishReason
 
 pytestmark = [
     pytest.mark.live,

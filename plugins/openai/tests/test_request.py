@@ -8,8 +8,8 @@ import pytest
 from hotswap_openai.compat import OpenAICompatible, Quirks, Reasoning, efforts_within
 from hotswap_openai.testing import request
 
-from hotswap import ConfigError, Message, ProviderInfo, ThinkingLevel, ToolCall
-from hotswap.config import ModelConfig
+from hotswap import ModelConfig
+from hotswap.plugin import ConfigError, Message, ProviderInfo, ThinkingLevel, ToolCall
 
 L = ThinkingLevel
 

@@ -9,7 +9,7 @@ from hotswap_openai.compat import Quirks
 from hotswap_openai.response import ChatStream, parse_completion
 from hotswap_openai.testing import assemble, translate
 
-from hotswap import (
+from hotswap.plugin import (
     Finish,
     FinishReason,
     StreamFailure,
@@ -18,7 +18,7 @@ from hotswap import (
     Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame
+from hotswap.plugin.framing import Frame
 
 QUIRKS = Quirks()
 

@@ -10,16 +10,15 @@ import pytest
 from hotswap_openai.testing import assemble, request
 
 from hotswap import (
+    Config,
     ContentFilterError,
     NotFoundError,
     OverloadedError,
     QuotaExhaustedError,
     RateLimitedError,
     ServerError,
-    TextDelta,
-    UsageUpdate,
 )
-from hotswap.config import Config
+from hotswap.plugin import TextDelta, UsageUpdate
 from hotswap.testing import (
     Overloaded,
     QuotaExhausted,

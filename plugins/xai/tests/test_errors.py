@@ -9,7 +9,7 @@ import hotswap_xai
 import pytest
 from hotswap_openai.testing import Harness
 
-from hotswap import ErrorKind, HttpResponse, StreamFailure
+from hotswap.plugin import ErrorKind, HttpResponse, StreamFailure
 
 K = ErrorKind
 UNAVAILABLE = {

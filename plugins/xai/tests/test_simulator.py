@@ -6,13 +6,8 @@ from __future__ import annotations
 import pytest
 from hotswap_openai.testing import assemble, request
 
-from hotswap import (
-    AuthError,
-    ContextLengthError,
-    QuotaExhaustedError,
-    RateLimitedError,
-    UsageUpdate,
-)
+from hotswap import AuthError, ContextLengthError, QuotaExhaustedError, RateLimitedError
+from hotswap.plugin import UsageUpdate
 from hotswap.testing import ContextTooLong, QuotaExhausted, RateLimit, Reply, ToolCall
 
 from .conftest import KEY

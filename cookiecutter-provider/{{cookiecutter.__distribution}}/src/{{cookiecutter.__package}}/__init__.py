@@ -4,7 +4,7 @@
 A translator between hotswap's types and the {{ cookiecutter.display_name }} API.
 hotswap finds it through its entry point in the ``hotswap`` group,
 ``{{ cookiecutter.name }} = "{{ cookiecutter.__package }}:plugin"``.
-The core's :class:`~hotswap.provider_plugin.ProviderPlugin` makes each hook answer for this
+The core's :class:`~hotswap.plugin.ProviderPlugin` makes each hook answer for this
 provider's models only, so the methods below never check which provider a model belongs to.
 The modules, one job each:
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotswap.http import HttpRequest
-from hotswap.provider_plugin import ProviderPlugin
+from hotswap.plugin import HttpRequest, ProviderPlugin
 
 from {{ cookiecutter.__package }}.provider import INFO, PROVIDER
 from {{ cookiecutter.__package }}.translation import (
@@ -29,14 +28,17 @@ from {{ cookiecutter.__package }}.translation import (
 )
 
 if TYPE_CHECKING:
+    from hotswap.plugin import (
+        Completion,
+        CompletionRequest,
 {%- if cookiecutter.__bearer != "True" %}
-    from hotswap.auth import Credential
+        Credential,
 {%- endif %}
-    from hotswap.completion import Completion
-    from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
-    from hotswap.options import CompletionRequest
+        ErrorClassification,
+        Failure,
+        HttpResponse,
+        ModelConfig,
+    )
 
 __all__ = ["PROVIDER", "{{ cookiecutter.__class_name }}", "plugin"]
 
@@ -91,7 +93,7 @@ hotswap finds it through its entry point in the ``hotswap`` group,
 
 from __future__ import annotations
 
-from hotswap.errors import ErrorKind
+from hotswap.plugin import ErrorKind
 from hotswap_openai.compat import ErrorRule, OpenAICompatible, Quirks
 
 from {{ cookiecutter.__package }}.provider import INFO, PROVIDER

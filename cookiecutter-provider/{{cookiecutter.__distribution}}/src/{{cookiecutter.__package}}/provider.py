@@ -7,8 +7,7 @@ the reason shown by ``hotswap plugins``.
 
 from __future__ import annotations
 
-from hotswap.auth import AuthType, CredentialSpec
-from hotswap.providers import Capabilities, KnownModel, ProviderInfo
+from hotswap.plugin import AuthType, Capabilities, CredentialSpec, KnownModel, ProviderInfo
 
 PROVIDER = "{{ cookiecutter.name }}"
 

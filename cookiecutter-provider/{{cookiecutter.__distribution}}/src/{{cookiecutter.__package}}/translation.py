@@ -27,22 +27,28 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from hotswap.completion import Completion, FinishReason, Usage
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import (
+from hotswap.plugin import (
+    Completion,
+    CompletionRequest,
+    ErrorClassification,
+    ErrorKind,
+    Failure,
     Finish,
+    FinishReason,
+    Frame,
+    Framing,
+    HttpResponse,
+    Message,
+    StreamAssembler,
     StreamEvent,
     StreamFailure,
     TextDelta,
     ThinkingDelta,
+    ThinkingLevel,
     ToolCallDelta,
+    Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing
-from hotswap.http import Failure, HttpResponse
-from hotswap.messages import Message
-from hotswap.options import CompletionRequest, ThinkingLevel
-from hotswap.streaming import StreamAssembler
 
 __all__ = ["CHAT_PATH", "AnswerStream", "build_body", "classify", "parse_answer"]
 
@@ -236,9 +242,9 @@ def classify(failure: Failure) -> ErrorClassification | None:
     and ``connection`` fail over at once; ``invalid_request`` and ``content_filter`` are raised
     to the caller.
 
-    :param failure: an :class:`~hotswap.http.HttpResponse` (an error status, or a 200 carrying
-        an error), a :class:`~hotswap.http.TransportFailure`, or a
-        :class:`~hotswap.events.StreamFailure` from :class:`AnswerStream`.
+    :param failure: an :class:`~hotswap.plugin.HttpResponse` (an error status, or a 200 carrying
+        an error), a :class:`~hotswap.plugin.TransportFailure`, or a
+        :class:`~hotswap.plugin.StreamFailure` from :class:`AnswerStream`.
     """
     if isinstance(failure, HttpResponse):
         payload = failure.json()

@@ -19,9 +19,9 @@ import typer
 
 if TYPE_CHECKING:
     from hotswap.cli.terminal import Spinner
-    from hotswap.completion import Completion
     from hotswap.engine import ChainStream
     from hotswap.engine.session import SessionStream
+    from hotswap.types.completion import Completion
 
 __all__ = ["show_stream"]
 
@@ -42,7 +42,7 @@ def show_stream(stream: ChainStream | SessionStream, spinner: Spinner | None) ->
 
     :raises KeyboardInterrupt: the user stopped the answer (the stream is closed by then).
     """
-    from hotswap.events import StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
+    from hotswap.types.events import StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
 
     progress = _Progress()
     shown = ""

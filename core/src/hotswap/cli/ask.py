@@ -18,11 +18,11 @@ from hotswap.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
     from hotswap.cli.failures import FailureReport
-    from hotswap.completion import Completion
     from hotswap.engine import FailoverChain
-    from hotswap.messages import Message
+    from hotswap.types.attempts import Attempt
+    from hotswap.types.completion import Completion
+    from hotswap.types.messages import Message
 
 __all__ = ["ask", "compose_prompt"]
 
@@ -93,7 +93,7 @@ def _piped_stdin() -> str | None:
 
 
 def _conversation(system: str | None, text: str) -> list[Message]:
-    from hotswap.messages import Message
+    from hotswap.types.messages import Message
 
     messages = [Message.system(system)] if system else []
     messages.append(Message.user(text))

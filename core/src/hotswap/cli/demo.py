@@ -27,12 +27,12 @@ from urllib.parse import urlsplit
 import typer
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
     from hotswap.cli.failures import Failure
     from hotswap.config import FailoverSettings, ModelConfig
     from hotswap.engine import FailoverChain
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
     from hotswap.testing import Simulator
+    from hotswap.types.attempts import Attempt
 
 __all__ = ["DEMO_CONFIG", "demo"]
 
@@ -62,7 +62,7 @@ def demo(
     answers, and a second request skips the model that is cooling down.
     """
     from hotswap.cli.failures import reporting
-    from hotswap.plugins import default_host
+    from hotswap.plugin.host import default_host
 
     with reporting() as report:
         chain_config = _load(config or DEMO_CONFIG)
@@ -102,7 +102,7 @@ def _problem(message: str) -> Failure:
 
 def _installed(models: list[ModelConfig], host: PluginHost) -> tuple[list[ModelConfig], list[str]]:
     """The models whose provider is installed, and the providers that are not."""
-    from hotswap.errors import PluginError
+    from hotswap.types.errors import PluginError
 
     present, missing = [], []
     for model in models:
@@ -130,9 +130,9 @@ def _aim(
 ) -> list[ModelConfig]:
     """Each model pointed at the simulator (its provider's usual URL path on the simulator's
     address), with a dummy key written for it where its provider looks first."""
-    from hotswap.auth import AuthType
     from hotswap.credentials import store_credential_file
-    from hotswap.secrets import Secret
+    from hotswap.types.auth import AuthType
+    from hotswap.types.redaction import Secret
 
     aimed = []
     for model in models:
@@ -175,8 +175,8 @@ def _run(
     missing: list[str],
 ) -> None:
     from hotswap.engine import FailoverChain, MemoryBreakerStore
-    from hotswap.errors import ErrorKind
-    from hotswap.transport import Transport
+    from hotswap.types.errors import ErrorKind
+    from hotswap.wire.transport import Transport
 
     primary, fallback = models[0], models[1]
     _script(simulator, primary, fallback)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hotswap.config import Config
     from hotswap.credentials import CredentialRef
     from hotswap.engine import BreakerStore
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
 
 __all__ = ["doctor"]
 
@@ -52,7 +52,7 @@ def doctor(
     Exit status: 0 when everything is ready, 2 when something needs fixing.
     """
     from hotswap.cli.failures import SETUP_PROBLEM
-    from hotswap.plugins import default_host
+    from hotswap.plugin.host import default_host
 
     host = default_host()
     settings = _check_config(config)
@@ -91,7 +91,7 @@ def _check_models(config: Config, host: PluginHost) -> list[Readiness]:
 
 def _check_config(path: Path | None) -> Config | None:
     from hotswap.cli.selection import load
-    from hotswap.errors import ConfigError
+    from hotswap.types.errors import ConfigError
 
     try:
         config = load(path)
@@ -117,7 +117,7 @@ def _check_config(path: Path | None) -> Config | None:
 
 
 def _check_plugins(host: PluginHost) -> int:
-    from hotswap.plugins import DISABLE_VARIABLE
+    from hotswap.plugin.host import DISABLE_VARIABLE
 
     host.load()
     problems = 0
@@ -247,7 +247,7 @@ def _store_missing(results: Sequence[Readiness], keychain: bool) -> None:
 
 def _store(ref: CredentialRef, value: str, keychain: bool) -> str:
     from hotswap.credentials import store_credential_file
-    from hotswap.secrets import Secret
+    from hotswap.types.redaction import Secret
 
     secret = Secret(value)
     if keychain:

@@ -24,7 +24,7 @@ import typer
 from hotswap.cli.records import dumps, failure_record
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
+    from hotswap.types.attempts import Attempt
 
 __all__ = [
     "ANSWER_FAILED",
@@ -68,8 +68,8 @@ def failure_from(error: Exception, attempts: Sequence[Attempt] = ()) -> Failure 
 
     :param attempts: the tries seen so far, for an error that does not carry its own.
     """
-    from hotswap.attempts import AllModelsFailedError, StreamInterruptedError
-    from hotswap.errors import ConfigError, CredentialError, PluginError, ProviderError
+    from hotswap.types.attempts import AllModelsFailedError, StreamInterruptedError
+    from hotswap.types.errors import ConfigError, CredentialError, PluginError, ProviderError
 
     if isinstance(error, AllModelsFailedError):
         message = str(error)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from hotswap.cli.servers import ServerListing
     from hotswap.config import Config, ModelConfig
     from hotswap.engine import BreakerStore
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
 
 __all__ = ["models"]
 
@@ -30,7 +30,7 @@ def models(
     from hotswap.cli import selection
     from hotswap.cli.failures import reporting
     from hotswap.engine import shared_breakers
-    from hotswap.plugins import default_host
+    from hotswap.plugin.host import default_host
 
     with reporting(as_json):
         settings = selection.load(config)

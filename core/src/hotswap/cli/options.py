@@ -22,7 +22,7 @@ __all__ = [
 
 
 class Thinking(str, enum.Enum):
-    """The ``--thinking`` choices: :class:`hotswap.options.ThinkingLevel`'s values, repeated
+    """The ``--thinking`` choices: :class:`hotswap.types.request.ThinkingLevel`'s values, repeated
     here so that ``hotswap --help`` need not import pydantic (a test keeps them equal)."""
 
     OFF = "off"

@@ -16,7 +16,7 @@ def plugins(
     Versions, entry points and providers; a plugin that failed to load, with the reason.
     HOTSWAP_DISABLE_PLUGINS=name,name keeps named plugins from loading.
     """
-    from hotswap.plugins import default_host
+    from hotswap.plugin.host import default_host
 
     host = default_host()
     host.load()

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hotswap.auth import AuthType, CredentialSpec
     from hotswap.config import ModelConfig
     from hotswap.engine import BreakerStore
-    from hotswap.plugins import PluginHost
-    from hotswap.providers import ProviderInfo
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.auth import AuthType, CredentialSpec
+    from hotswap.types.providers import ProviderInfo
 
 __all__ = ["Readiness", "breaker_state", "check_model"]
 
@@ -49,8 +49,8 @@ class Readiness:
 def check_model(model: ModelConfig, host: PluginHost) -> Readiness:
     """Check ``model`` against the installed plugins and the credential sources (through the
     plugins' ``hotswap_resolve_credential``, as a request would)."""
-    from hotswap.auth import AuthType
-    from hotswap.errors import CredentialError, PluginError
+    from hotswap.types.auth import AuthType
+    from hotswap.types.errors import CredentialError, PluginError
 
     try:
         provider = host.provider(model.provider)

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
-    from hotswap.completion import Completion
+    from hotswap.types.attempts import Attempt
+    from hotswap.types.completion import Completion
 
 __all__ = ["answer_record", "attempt_record", "dumps", "failure_record"]
 

@@ -36,7 +36,7 @@ def chain_spec(config: Config, chain: str | None, models: Sequence[str]) -> str 
 
     :raises ConfigError: no such chain (listing the ones there are), or no chain at all.
     """
-    from hotswap.errors import ConfigError
+    from hotswap.types.errors import ConfigError
 
     if chain is not None and models:
         raise ConfigError(

@@ -1,10 +1,10 @@
 """Asking local model servers which models they have, for ``hotswap models``.
 
-A provider whose models depend on the server (a local Ollama lists what has been pulled)
-describes a listing request (``hotswap_list_models_request``); :func:`hotswap.catalog.list_models`
-sends it. Each server is asked once: the one every configured model of such a provider talks
-to, and the provider's default one. Only servers on this machine or the local network are
-asked, so listing never waits on, or sends a key to, a remote service.
+A provider whose models depend on the server (a local Ollama lists what has been pulled) describes a
+listing request (``hotswap_list_models_request``); :func:`hotswap.engine.catalog.list_models` sends
+it. Each server is asked once: the one every configured model of such a provider talks to, and the
+provider's default one. Only servers on this machine or the local network are asked, so listing
+never waits on, or sends a key to, a remote service.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from hotswap.cli.terminal import Spinner
     from hotswap.config import ModelConfig
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
 
 __all__ = ["ServerListing", "is_local", "list_servers"]
 
@@ -40,8 +40,8 @@ def list_servers(
     configured: list[ModelConfig], host: PluginHost, spinner: Spinner | None = None
 ) -> list[ServerListing]:
     """Ask every local server a configured or default model would talk to for its models."""
-    from hotswap.catalog import list_models
-    from hotswap.transport import Transport
+    from hotswap.engine.catalog import list_models
+    from hotswap.wire.transport import Transport
 
     listings = []
     with Transport() as transport:

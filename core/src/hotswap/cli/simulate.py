@@ -78,8 +78,8 @@ def simulate(
 ) -> None:
     """Serve the provider simulator until stopped (Ctrl-C)."""
     # Imported here so that `hotswap --help` does not pay for the simulator.
-    from hotswap.errors import ConfigError
     from hotswap.testing.simulator import Simulator, check_loopback
+    from hotswap.types.errors import ConfigError
 
     try:
         check_loopback(host)

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from hotswap.hookspecs import hookimpl
+from hotswap.plugin.specs import hookimpl
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
     from hotswap.cli.terminal import Spinner
     from hotswap.config import ModelConfig
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.attempts import Attempt
 
 __all__ = ["ChainWatcher", "failover_notice", "is_account_problem", "watching"]
 

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from hotswap.errors import ConfigError
+from hotswap.types.errors import ConfigError
 
 __all__ = [
     "allowed_keys_fix",

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from hotswap.config.parse import AgentFile, parse_config
+from hotswap.config.paths import user_config_dir
 from hotswap.config.schema import Config
-from hotswap.errors import ConfigError
-from hotswap.paths import user_config_dir
+from hotswap.types.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -27,7 +27,7 @@ from hotswap.config.diagnostics import (
 from hotswap.config.schema import ChainConfig, ChainEntry, Config, FailoverSettings, ModelConfig
 from hotswap.config.secret_scan import refuse_secrets
 from hotswap.config.spelling import snake_case_keys, to_snake
-from hotswap.errors import ConfigError
+from hotswap.types.errors import ConfigError
 
 __all__ = ["AgentFile", "parse_config"]
 

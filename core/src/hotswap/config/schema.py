@@ -16,10 +16,10 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hotswap.auth import CREDENTIAL_PART, AuthType
 from hotswap.config.diagnostics import did_you_mean, problem, undefined_model_fix, unknown_key
-from hotswap.errors import ConfigError, ErrorKind
-from hotswap.options import ThinkingLevel
+from hotswap.types.auth import CREDENTIAL_PART, AuthType
+from hotswap.types.errors import ConfigError, ErrorKind
+from hotswap.types.request import ThinkingLevel
 
 __all__ = [
     "DEFAULT_CONDITIONS",

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from hotswap.config.diagnostics import join_key
+from hotswap.config.paths import credentials_dir
 from hotswap.config.spelling import to_snake
-from hotswap.errors import ConfigError
-from hotswap.paths import credentials_dir
-from hotswap.secrets import SENSITIVE_HEADERS, looks_like_secret
+from hotswap.types.errors import ConfigError
+from hotswap.types.redaction import SENSITIVE_HEADERS, looks_like_secret
 
 __all__ = ["refuse_secrets"]
 

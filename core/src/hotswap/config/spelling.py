@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hotswap.config.diagnostics import join_key
-from hotswap.errors import ConfigError
+from hotswap.types.errors import ConfigError
 
 __all__ = ["snake_case_keys", "to_snake"]
 

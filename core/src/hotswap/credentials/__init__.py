@@ -3,7 +3,7 @@
 :func:`resolve_credential` looks in a fixed order and returns the first value it finds.
 For ``api_key`` and ``oauth_token``:
 
-1. **Environment variables** named by the provider's :class:`~hotswap.auth.CredentialSpec`
+1. **Environment variables** named by the provider's :class:`~hotswap.types.auth.CredentialSpec`
    (``ANTHROPIC_API_KEY``); the first non-empty one wins.
 2. **hotswap's credentials directory**, ``credentials_dir()/TYPE/INSTANCE/FIELD``
    (``~/.config/hotswap/credentials/anthropic_key/default/token``; ``$HOTSWAP_CREDENTIALS_DIR``
@@ -25,8 +25,8 @@ For ``pi_auth`` the only place is pi's login file, ``$PI_CODING_AGENT_DIR/auth.j
 environment-variable names in it are resolved as pi resolves them (see
 :mod:`hotswap.credentials.pi_auth`). For ``none``, nothing is looked up.
 
-When nothing is found, the :class:`~hotswap.errors.CredentialError` names every place looked in
-and what to set. :func:`describe_sources` lists the same places, in the same order, with whether
+When nothing is found, the :class:`~hotswap.types.errors.CredentialError` names every place looked
+in and what to set. :func:`describe_sources` lists the same places, in the same order, with whether
 each holds a value, for ``hotswap doctor``.
 
 :func:`store_credential_file` and :func:`update_pi_entry` write credentials back (0600 files,

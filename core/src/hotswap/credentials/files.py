@@ -1,8 +1,8 @@
 """Credential trees: one plain-text file per field, at ``ROOT/TYPE/INSTANCE/FIELD``.
 
-hotswap's own tree (:func:`hotswap.paths.credentials_dir`) and Action Llama's share this layout,
-so either can be read with :func:`read_tree_value`. Values are trimmed on read and written with a
-trailing newline, as Action Llama does.
+hotswap's own tree (:func:`hotswap.config.paths.credentials_dir`) and Action Llama's share this
+layout, so either can be read with :func:`read_tree_value`. Values are trimmed on read and written
+with a trailing newline, as Action Llama does.
 """
 
 from __future__ import annotations
@@ -10,20 +10,20 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from hotswap.config.paths import credentials_dir
 from hotswap.credentials.private_files import (
     make_private_dirs,
     refuse_if_shared,
     write_private_file,
 )
 from hotswap.credentials.reference import CredentialRef
-from hotswap.errors import CredentialError
-from hotswap.paths import credentials_dir
+from hotswap.types.errors import CredentialError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from hotswap.secrets import Secret
+    from hotswap.types.redaction import Secret
 
 __all__ = ["read_tree_value", "store_credential_file", "tree_file"]
 

@@ -1,6 +1,6 @@
 """Where the credential stores of other tools live: Action Llama's tree and pi's ``auth.json``.
 
-hotswap's own tree is :func:`hotswap.paths.credentials_dir`. Every function takes the
+hotswap's own tree is :func:`hotswap.config.paths.credentials_dir`. Every function takes the
 environment and home directory explicitly, so that tests and containers can point them anywhere.
 """
 

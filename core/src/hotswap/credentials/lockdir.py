@@ -14,7 +14,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from hotswap.errors import CredentialError
+from hotswap.types.errors import CredentialError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -19,7 +19,6 @@ import subprocess
 import threading
 from typing import TYPE_CHECKING
 
-from hotswap.auth import AuthType, Credential
 from hotswap.credentials.locations import home_dir, pi_auth_file
 from hotswap.credentials.lockdir import locked
 from hotswap.credentials.private_files import (
@@ -27,8 +26,9 @@ from hotswap.credentials.private_files import (
     refuse_if_shared,
     write_private_file,
 )
-from hotswap.errors import CredentialError
-from hotswap.secrets import Secret
+from hotswap.types.auth import AuthType, Credential
+from hotswap.types.errors import CredentialError
+from hotswap.types.redaction import Secret
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -12,7 +12,7 @@ import stat
 import tempfile
 from typing import TYPE_CHECKING
 
-from hotswap.errors import CredentialError
+from hotswap.types.errors import CredentialError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

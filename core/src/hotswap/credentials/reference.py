@@ -2,7 +2,7 @@
 
 A reference is written ``"TYPE"`` or ``"TYPE:INSTANCE"`` (``"anthropic_key:work"``), exactly as
 Action Llama writes them; the instance defaults to ``default`` and the field comes from the
-provider's :class:`~hotswap.auth.CredentialSpec` (``token`` for every LLM key).
+provider's :class:`~hotswap.types.auth.CredentialSpec` (``token`` for every LLM key).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from hotswap.auth import CREDENTIAL_PART
-from hotswap.errors import CredentialError
+from hotswap.types.auth import CREDENTIAL_PART
+from hotswap.types.errors import CredentialError
 
 __all__ = ["DEFAULT_INSTANCE", "CredentialRef"]
 

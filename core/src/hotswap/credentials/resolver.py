@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotswap.auth import AuthType, Credential
+from hotswap.config.paths import credentials_dir
 from hotswap.credentials.files import read_tree_value, tree_file
 from hotswap.credentials.keychain import (
     SERVICE,
@@ -24,15 +24,15 @@ from hotswap.credentials.keychain import (
 from hotswap.credentials.locations import action_llama_dir, home_dir, pi_auth_file
 from hotswap.credentials.pi_auth import pi_credential, read_pi_entry
 from hotswap.credentials.reference import CredentialRef
-from hotswap.errors import CredentialError
-from hotswap.paths import credentials_dir
-from hotswap.secrets import Secret
+from hotswap.types.auth import AuthType, Credential
+from hotswap.types.errors import CredentialError
+from hotswap.types.redaction import Secret
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
-    from hotswap.auth import CredentialSpec
+    from hotswap.types.auth import CredentialSpec
 
 __all__ = ["CredentialSource", "SourceKind", "describe_sources", "resolve_credential"]
 

@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from hotswap.errors import ErrorKind
+from hotswap.types.errors import ErrorKind
 
 __all__ = ["BreakerStore", "BreakerVerdict", "MemoryBreakerStore", "OpenBreaker"]
 

@@ -14,18 +14,18 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING
 
-from hotswap.attempts import Attempt, StreamInterruptedError
 from hotswap.engine.plan import Wait
 from hotswap.engine.recovery import continuation
-from hotswap.errors import ErrorKind, ProviderError
-from hotswap.events import StreamEvent, StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
-from hotswap.streaming import StreamAssembler
+from hotswap.plugin.streaming import StreamAssembler
+from hotswap.types.attempts import Attempt, StreamInterruptedError
+from hotswap.types.errors import ErrorKind, ProviderError
+from hotswap.types.events import StreamEvent, StreamReset, TextDelta, ThinkingDelta, ToolCallDelta
 
 if TYPE_CHECKING:
-    from hotswap.completion import Completion
     from hotswap.config import ModelConfig
     from hotswap.engine.failover_chain import FailoverChain
-    from hotswap.options import CompletionRequest
+    from hotswap.types.completion import Completion
+    from hotswap.types.request import CompletionRequest
 
 __all__ = ["AsyncChainStream", "ChainStream", "StreamFacts"]
 

@@ -1,8 +1,8 @@
 """A failover chain: models tried in order, one object for sync and async callers.
 
 ``FailoverChain`` drives a :class:`~hotswap.engine.plan.CallPlan` (which makes every decision)
-with an :class:`~hotswap.exchange.Exchange` per try and the shared
-:class:`~hotswap.transport.Transport`. The sync and async methods are the same loop with and
+with an :class:`~hotswap.wire.exchange.Exchange` per try and the shared
+:class:`~hotswap.wire.transport.Transport`. The sync and async methods are the same loop with and
 without ``await``; a streamed call is driven by the streams of
 :mod:`hotswap.engine.chain_stream`.
 """
@@ -15,21 +15,21 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from hotswap.completion import Completion
 from hotswap.config import FailoverSettings, ModelConfig
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
 from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
 from hotswap.engine.plan import CallPlan, Wait
 from hotswap.engine.recovery import needs_of
-from hotswap.errors import ProviderError, UnknownProviderError
-from hotswap.exchange import Exchange
-from hotswap.messages import Message, TextPart
-from hotswap.options import CompletionOptions, CompletionRequest
-from hotswap.plugins import PluginHost, default_host
-from hotswap.providers import ProviderInfo
-from hotswap.timeouts import Timeouts
-from hotswap.transport import Transport
+from hotswap.plugin.host import PluginHost, default_host
 from hotswap.trusted import build, copy_with
+from hotswap.types.completion import Completion
+from hotswap.types.errors import ProviderError, UnknownProviderError
+from hotswap.types.messages import Message, TextPart
+from hotswap.types.providers import ProviderInfo
+from hotswap.types.request import CompletionOptions, CompletionRequest
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.timeouts import Timeouts
+from hotswap.wire.transport import Transport
 
 __all__ = ["FailoverChain", "shared_breakers"]
 
@@ -119,7 +119,7 @@ class FailoverChain:
         """Ask the chain for one complete answer.
 
         :param messages: a prompt string, a message, or a conversation.
-        :param options: any :class:`~hotswap.options.CompletionOptions` field.
+        :param options: any :class:`~hotswap.types.request.CompletionOptions` field.
         :raises AllModelsFailedError: every model failed, through every backoff round.
         :raises ProviderError: a failure whose kind is not a failover condition.
         """

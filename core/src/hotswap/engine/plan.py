@@ -21,11 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hotswap.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.engine.breaker import BreakerStore, BreakerVerdict
-from hotswap.errors import ErrorKind, NoCredentialError, ProviderError
-from hotswap.logs import get_logger
 from hotswap.trusted import build
+from hotswap.types.attempts import AllModelsFailedError, Attempt, Outcome
+from hotswap.types.errors import ErrorKind, NoCredentialError, ProviderError
+from hotswap.types.redaction import get_logger
 
 if TYPE_CHECKING:
     from hotswap.config import FailoverSettings, ModelConfig

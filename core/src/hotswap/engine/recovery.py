@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotswap.messages import ImagePart, Message
+from hotswap.types.messages import ImagePart, Message
 
 if TYPE_CHECKING:
-    from hotswap.options import CompletionRequest
-    from hotswap.providers import Capabilities
+    from hotswap.types.providers import Capabilities
+    from hotswap.types.request import CompletionRequest
 
 __all__ = ["Needs", "continuation", "needs_of"]
 

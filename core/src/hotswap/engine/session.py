@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from hotswap.engine.chain_stream import StreamFacts
 from hotswap.engine.failover_chain import FailoverChain
-from hotswap.messages import ImagePart, Message, TextPart
+from hotswap.types.messages import ImagePart, Message, TextPart
 
 if TYPE_CHECKING:
-    from hotswap.completion import Completion
     from hotswap.config import Config, ModelConfig
     from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
-    from hotswap.events import StreamEvent
+    from hotswap.types.completion import Completion
+    from hotswap.types.events import StreamEvent
 
 __all__ = ["Session"]
 

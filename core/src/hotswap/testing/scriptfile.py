@@ -2,7 +2,7 @@
 ``Simulator.load_scripts``. The format is described in :mod:`hotswap.cli.simulate`.
 
 Each step is a table naming its ``kind`` (``reply`` or a fault's name, e.g. ``rate_limit``)
-plus that step's fields; every mistake is a :class:`~hotswap.errors.ConfigError` naming the
+plus that step's fields; every mistake is a :class:`~hotswap.types.errors.ConfigError` naming the
 file, the key and what is allowed.
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hotswap.errors import ConfigError
 from hotswap.testing.faults import (
     ContentFilter,
     ContextTooLong,
@@ -38,6 +37,7 @@ from hotswap.testing.faults import (
 from hotswap.testing.replies import Reply, ToolCall
 from hotswap.testing.routes import DIALECTS
 from hotswap.testing.scripts import ANSWER, Script, Step
+from hotswap.types.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

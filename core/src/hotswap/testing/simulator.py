@@ -152,7 +152,7 @@ class Simulator:
         """Set the scripts and accepted keys a TOML script file holds (the format of
         ``hotswap simulate --faults``, described in :mod:`hotswap.cli.simulate`).
 
-        :raises hotswap.errors.ConfigError: the file is unreadable or wrong; the message names
+        :raises hotswap.types.errors.ConfigError: the file is unreadable or wrong; the message names
             the key and what is allowed.
         """
         from hotswap.testing.scriptfile import load_script_file

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hotswap.completion import Completion
-from hotswap.events import StreamEvent, StreamFailure
-from hotswap.messages import Message
-from hotswap.options import CompletionOptions, CompletionRequest
-from hotswap.streaming import StreamAssembler, StreamTranslator, frame_decoder
+from hotswap.plugin.streaming import StreamAssembler, StreamTranslator, frame_decoder
+from hotswap.types.completion import Completion
+from hotswap.types.events import StreamEvent, StreamFailure
+from hotswap.types.messages import Message
+from hotswap.types.request import CompletionOptions, CompletionRequest
 
 __all__ = ["assemble", "request", "translate"]
 
@@ -42,7 +42,7 @@ def translate(
 
 def assemble(events: Iterable[StreamEvent | StreamFailure], provider: str = "") -> Completion:
     """The completion ``events`` add up to, through the core's assembler; a
-    :class:`~hotswap.events.StreamFailure` among them fails the test."""
+    :class:`~hotswap.types.events.StreamFailure` among them fails the test."""
     assembler = StreamAssembler()
     for event in events:
         assert not isinstance(event, StreamFailure), event

@@ -1,7 +1,7 @@
 """hotswap's Anthropic provider: a translator between hotswap's types and the Messages API.
 
 Found through the ``hotswap`` entry-point group, which names :data:`plugin`; the core's
-:class:`~hotswap.provider_plugin.ProviderPlugin` makes its hooks answer for ``anthropic``
+:class:`~hotswap.plugin.ProviderPlugin` makes its hooks answer for ``anthropic``
 models only. The modules, one job each:
 
 * :mod:`~hotswap_anthropic.provider`: the provider, its auth types and known models;
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotswap.auth import AuthType
-from hotswap.http import HttpRequest
-from hotswap.provider_plugin import ProviderPlugin
+from hotswap.plugin import AuthType, HttpRequest, ProviderPlugin
 from hotswap_anthropic import auth
 from hotswap_anthropic.errors import classify
 from hotswap_anthropic.provider import API_VERSION, INFO, PROVIDER
@@ -26,12 +24,15 @@ from hotswap_anthropic.request import build_body
 from hotswap_anthropic.response import MessageStream, parse_message
 
 if TYPE_CHECKING:
-    from hotswap.auth import Credential
-    from hotswap.completion import Completion
-    from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
-    from hotswap.options import CompletionRequest
+    from hotswap.plugin import (
+        Completion,
+        CompletionRequest,
+        Credential,
+        ErrorClassification,
+        Failure,
+        HttpResponse,
+        ModelConfig,
+    )
 
 __all__ = ["PROVIDER", "Anthropic", "plugin"]
 

@@ -17,13 +17,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from hotswap.auth import AuthType
-from hotswap.http import HttpRequest
-from hotswap.logs import get_logger
+from hotswap.plugin import AuthType, HttpRequest, get_logger
 
 if TYPE_CHECKING:
-    from hotswap.auth import Credential
-    from hotswap.config import ModelConfig
+    from hotswap.plugin import Credential, ModelConfig
 
 log = get_logger("hotswap_anthropic")
 

@@ -2,7 +2,7 @@
 
 Beyond the type: what would be a ``server_error`` (``api_error``, an unknown type, a 5xx with
 no type) is ``overloaded`` when its status is 503 or 529 or its message says so, as a 500
-``api_error`` "Overloaded" does (:func:`hotswap.classify.overload_wins`); a spend limit (429
+``api_error`` "Overloaded" does (:func:`hotswap.plugin.overload_wins`); a spend limit (429
 ``enforced_spend_limit_reached``, or a 400 about spend limits or credit balance) is
 ``quota_exhausted``, never retried; a 400 saying the prompt is too long is ``context_length``; a
 refused subscription (OAuth) token is ``auth`` with a message that suggests an API key. A 429
@@ -18,15 +18,16 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from hotswap.classify import (
+from hotswap.plugin import (
+    ErrorClassification,
+    ErrorKind,
+    Failure,
     classify_status,
     error_report,
     limit_reset_wait,
     overload_wins,
     retry_after_seconds,
 )
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.http import Failure
 
 KINDS = {
     "invalid_request_error": ErrorKind.INVALID_REQUEST,

@@ -10,8 +10,7 @@ listed) is declared without it.
 
 from __future__ import annotations
 
-from hotswap.auth import AuthType, CredentialSpec
-from hotswap.providers import Capabilities, KnownModel, ProviderInfo
+from hotswap.plugin import AuthType, Capabilities, CredentialSpec, KnownModel, ProviderInfo
 
 PROVIDER = "anthropic"
 API_VERSION = "2023-06-01"

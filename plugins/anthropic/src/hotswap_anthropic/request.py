@@ -14,15 +14,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from hotswap.logs import get_logger
-from hotswap.messages import ImagePart, TextPart
-from hotswap.options import NamedToolChoice, ThinkingLevel
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, ThinkingLevel, get_logger
 from hotswap_anthropic.provider import PROVIDER
 from hotswap_anthropic.thinking import thinking_fields
 
 if TYPE_CHECKING:
-    from hotswap.messages import ContentPart, Message, ToolDefinition
-    from hotswap.options import CompletionRequest, ToolChoice
+    from hotswap.plugin import CompletionRequest, ContentPart, Message, ToolChoice, ToolDefinition
 
 log = get_logger("hotswap_anthropic")
 

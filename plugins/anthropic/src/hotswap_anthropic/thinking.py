@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hotswap.options import ThinkingLevel
+from hotswap.plugin import ThinkingLevel
 
 BUDGETS = {
     ThinkingLevel.MINIMAL: 1024,

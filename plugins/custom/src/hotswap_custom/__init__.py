@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from hotswap_openai.compat import OpenAICompatible, api_key_auth
 
-from hotswap.providers import ProviderInfo
+from hotswap.plugin import ProviderInfo
 
 __all__ = ["Custom", "plugin"]
 

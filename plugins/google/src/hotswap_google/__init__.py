@@ -2,7 +2,7 @@
 ``generateContent`` API (Google AI Studio, ``generativelanguage.googleapis.com``).
 
 Found through the ``hotswap`` entry-point group, which names :data:`plugin`; the core's
-:class:`~hotswap.provider_plugin.ProviderPlugin` makes its hooks answer for ``google`` models
+:class:`~hotswap.plugin.ProviderPlugin` makes its hooks answer for ``google`` models
 only. The modules, one job each:
 
 * :mod:`~hotswap_google.provider`: the provider, where its key is found, its known models;
@@ -17,21 +17,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotswap.http import HttpRequest
-from hotswap.provider_plugin import ProviderPlugin
-from hotswap.providers import KnownModel
+from hotswap.plugin import HttpRequest, KnownModel, ProviderPlugin
 from hotswap_google.errors import classify
 from hotswap_google.provider import INFO, PROVIDER, model_path
 from hotswap_google.request import build_body
 from hotswap_google.response import GenerateStream, parse_generate
 
 if TYPE_CHECKING:
-    from hotswap.auth import Credential
-    from hotswap.completion import Completion
-    from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
-    from hotswap.options import CompletionRequest
+    from hotswap.plugin import (
+        Completion,
+        CompletionRequest,
+        Credential,
+        ErrorClassification,
+        Failure,
+        HttpResponse,
+        ModelConfig,
+    )
 
 __all__ = ["PROVIDER", "Google", "plugin"]
 

@@ -22,7 +22,7 @@ UNAVAILABLE              ``overloaded``
 DEADLINE_EXCEEDED        ``timeout``
 CANCELLED                ``connection``
 INTERNAL, UNKNOWN, ...   ``server_error``; ``overloaded`` with status 503 or 529, or a message
-                         saying the model is overloaded (:func:`hotswap.classify.overload_wins`)
+                         saying the model is overloaded (:func:`hotswap.plugin.overload_wins`)
 =======================  ================================================================
 
 A blocked prompt (``promptFeedback.blockReason``) is ``content_filter``, with the reason; an
@@ -37,15 +37,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hotswap.classify import (
+from hotswap.plugin import (
+    ErrorClassification,
+    ErrorKind,
+    Failure,
     classify_status,
     duration_seconds,
     error_report,
     overload_wins,
     retry_after_seconds,
 )
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.http import Failure
 from hotswap_google.response import MODEL_ERRORS, blocked
 
 KINDS = {

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from hotswap.auth import AuthType, CredentialSpec
-from hotswap.providers import Capabilities, KnownModel, ProviderInfo
+from hotswap.plugin import AuthType, Capabilities, CredentialSpec, KnownModel, ProviderInfo
 
 PROVIDER = "google"
 BASE_URL = "https://generativelanguage.googleapis.com/v1beta"

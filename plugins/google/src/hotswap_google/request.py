@@ -25,14 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hotswap.messages import ImagePart, TextPart, ThinkingPart
-from hotswap.options import NamedToolChoice
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, ThinkingPart
 from hotswap_google.provider import PROVIDER, generation
 from hotswap_google.thinking import generation_fields
 
 if TYPE_CHECKING:
-    from hotswap.messages import Message, ToolCall, ToolDefinition
-    from hotswap.options import CompletionRequest, ToolChoice
+    from hotswap.plugin import CompletionRequest, Message, ToolCall, ToolChoice, ToolDefinition
 
 SIGNATURE = "thoughtSignature"
 SIGNED_BY = "thoughtSignatureModel"

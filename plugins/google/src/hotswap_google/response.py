@@ -27,18 +27,21 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hotswap.completion import Completion, FinishReason, Usage
-from hotswap.events import (
+from hotswap.plugin import (
+    Completion,
     Finish,
+    FinishReason,
+    Frame,
+    Framing,
+    StreamAssembler,
     StreamEvent,
     StreamFailure,
     TextDelta,
     ThinkingDelta,
     ToolCallDelta,
+    Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing
-from hotswap.streaming import StreamAssembler
 from hotswap_google.provider import PROVIDER
 from hotswap_google.request import CALL_ID, SIGNATURE, SIGNED_BY
 

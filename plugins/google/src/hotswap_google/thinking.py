@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotswap.options import ThinkingLevel
+from hotswap.plugin import ThinkingLevel
 from hotswap_google.provider import generation
 
 BUDGETS = {

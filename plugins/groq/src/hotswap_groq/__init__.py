@@ -27,9 +27,7 @@ from hotswap_openai.compat import (
     known,
 )
 
-from hotswap.errors import ErrorKind
-from hotswap.options import ThinkingLevel
-from hotswap.providers import ProviderInfo
+from hotswap.plugin import ErrorKind, ProviderInfo, ThinkingLevel
 
 __all__ = ["Groq", "plugin"]
 

@@ -1,7 +1,7 @@
 """hotswap's Ollama provider: a translator between hotswap's types and Ollama's native chat API.
 
 Found through the ``hotswap`` entry-point group, which names :data:`plugin`; the core's
-:class:`~hotswap.provider_plugin.ProviderPlugin` makes its hooks answer for ``ollama`` models
+:class:`~hotswap.plugin.ProviderPlugin` makes its hooks answer for ``ollama`` models
 only. The modules, one job each:
 
 * :mod:`~hotswap_ollama.provider`: the provider, its known models, and where the server is
@@ -17,20 +17,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotswap.http import HttpRequest
-from hotswap.provider_plugin import ProviderPlugin
-from hotswap.providers import KnownModel
+from hotswap.plugin import HttpRequest, KnownModel, ProviderPlugin
 from hotswap_ollama.errors import classify
 from hotswap_ollama.provider import INFO, PROVIDER, server_url
 from hotswap_ollama.request import build_body
 from hotswap_ollama.response import ChatStream, parse_chat
 
 if TYPE_CHECKING:
-    from hotswap.completion import Completion
-    from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
-    from hotswap.options import CompletionRequest
+    from hotswap.plugin import (
+        Completion,
+        CompletionRequest,
+        ErrorClassification,
+        Failure,
+        HttpResponse,
+        ModelConfig,
+    )
 
 __all__ = ["PROVIDER", "Ollama", "plugin"]
 

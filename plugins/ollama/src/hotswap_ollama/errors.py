@@ -4,7 +4,7 @@ Ollama's errors are ``{"error": "<message>"}``; the status says the rest, as the
 read it (429 ``rate_limited``, 503 ``overloaded``, 5xx ``server_error``, 401 ``auth``...), and
 a server error whose message says "server busy" or "overloaded" is ``overloaded``, as is such an
 error sent inside a stream (an ``{"error": ...}`` line) or a 200 body
-(:func:`hotswap.classify.overload_wins`). What Ollama means beyond that:
+(:func:`hotswap.plugin.overload_wins`). What Ollama means beyond that:
 
 * a refused connection is Ollama not running: ``connection``, saying how to start it;
 * a 404 ``model "x" not found`` is a model not pulled: ``not_found``, with the ``ollama pull``
@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import re
 
-from hotswap.classify import classify_status, message_in, overload_wins, provider_message
-from hotswap.config import ModelConfig
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.http import Failure, TransportFailure
+from hotswap.plugin import (
+    ErrorClassification,
+    ErrorKind,
+    Failure,
+    ModelConfig,
+    StreamFailure,
+    TransportFailure,
+    classify_status,
+    message_in,
+    overload_wins,
+    provider_message,
+)
 from hotswap_ollama.provider import HOST_VARIABLE, server_url
 
 _NOT_PULLED = re.compile(r"model .{0,200} not found", re.IGNORECASE)

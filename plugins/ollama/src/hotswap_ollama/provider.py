@@ -14,9 +14,14 @@ from __future__ import annotations
 import ipaddress
 import os
 
-from hotswap.auth import AuthType, CredentialSpec
-from hotswap.config import ModelConfig
-from hotswap.providers import Capabilities, KnownModel, ProviderInfo
+from hotswap.plugin import (
+    AuthType,
+    Capabilities,
+    CredentialSpec,
+    KnownModel,
+    ModelConfig,
+    ProviderInfo,
+)
 
 PROVIDER = "ollama"
 DEFAULT_URL = "http://localhost:11434"

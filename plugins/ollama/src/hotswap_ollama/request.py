@@ -31,16 +31,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hotswap.logs import get_logger
-from hotswap.messages import ImagePart, ThinkingPart
-from hotswap.options import ThinkingLevel
+from hotswap.plugin import ImagePart, ThinkingLevel, ThinkingPart, get_logger
 from hotswap_ollama.provider import PROVIDER
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from hotswap.messages import Message, ToolDefinition
-    from hotswap.options import CompletionRequest
+    from hotswap.plugin import CompletionRequest, Message, ToolDefinition
 
 log = get_logger("hotswap_ollama")
 

@@ -18,18 +18,21 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from hotswap.completion import Completion, FinishReason, Usage
-from hotswap.events import (
+from hotswap.plugin import (
+    Completion,
     Finish,
+    FinishReason,
+    Frame,
+    Framing,
+    StreamAssembler,
     StreamEvent,
     StreamFailure,
     TextDelta,
     ThinkingDelta,
     ToolCallDelta,
+    Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing
-from hotswap.streaming import StreamAssembler
 from hotswap_ollama.provider import PROVIDER
 
 DONE_REASONS = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}

@@ -2,10 +2,10 @@
 
 This is the stable API the OpenAI-compatible plugins (Groq, xAI, Mistral, OpenRouter, custom
 servers) and third-party ones are written against. A provider is a subclass that states its
-:class:`~hotswap.providers.ProviderInfo` and what it does differently, and nothing else::
+:class:`~hotswap.plugin.ProviderInfo` and what it does differently, and nothing else::
 
-    from hotswap.errors import ErrorKind
-    from hotswap.providers import ProviderInfo
+    from hotswap.plugin import ErrorKind
+    from hotswap.plugin import ProviderInfo
     from hotswap_openai.compat import (
         ErrorRule, OpenAICompatible, Quirks, Reasoning, api_key_auth, efforts_within,
     )
@@ -35,22 +35,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from hotswap.auth import AuthType, CredentialSpec
-from hotswap.errors import ConfigError
-from hotswap.http import HttpRequest
-from hotswap.provider_plugin import ProviderPlugin
-from hotswap.providers import Capabilities, KnownModel
+from hotswap.plugin import (
+    AuthType,
+    Capabilities,
+    ConfigError,
+    CredentialSpec,
+    HttpRequest,
+    KnownModel,
+    ProviderPlugin,
+)
 from hotswap_openai.errors import classify
 from hotswap_openai.quirks import EFFORT_LADDER, ErrorRule, Quirks, Reasoning, efforts_within
 from hotswap_openai.request import build_body
 from hotswap_openai.response import ChatStream, parse_completion
 
 if TYPE_CHECKING:
-    from hotswap.completion import Completion
-    from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
-    from hotswap.options import CompletionRequest
+    from hotswap.plugin import (
+        Completion,
+        CompletionRequest,
+        ErrorClassification,
+        Failure,
+        HttpResponse,
+        ModelConfig,
+    )
 
 __all__ = [
     "EFFORT_LADDER",

@@ -8,7 +8,7 @@ rules are tried first, then the family's (:data:`FAMILY_RULES`), then the status
 inside a 200 body or stream with nothing to go on is a ``server_error``. Last, a
 ``server_error`` so found (the family's generic ``server_error`` type included) is
 ``overloaded`` when the status is 503 or 529 or the words say so
-(:func:`hotswap.classify.overload_wins`), while a specific meaning found first (a quota, a rate
+(:func:`hotswap.plugin.overload_wins`), while a specific meaning found first (a quota, a rate
 limit, a context length) stands whatever the status.
 
 The wait comes from ``retry-after-ms`` or ``retry-after``, else, on a rate limit, from the
@@ -22,7 +22,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hotswap.classify import (
+from hotswap.plugin import (
+    ErrorClassification,
+    ErrorKind,
+    Failure,
     classify_status,
     duration_seconds,
     error_report,
@@ -30,8 +33,6 @@ from hotswap.classify import (
     overload_wins,
     retry_after_seconds,
 )
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.http import Failure
 from hotswap_openai.quirks import ErrorRule
 
 __all__ = ["FAMILY_RULES", "classify"]

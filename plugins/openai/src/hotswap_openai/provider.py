@@ -23,7 +23,7 @@ The list of models is informative: any other model id is sent as configured.
 
 from __future__ import annotations
 
-from hotswap.providers import Capabilities, ProviderInfo
+from hotswap.plugin import Capabilities, ProviderInfo
 from hotswap_openai.compat import Quirks, Reasoning, api_key_auth, efforts_within, known
 
 PROVIDER = "openai"

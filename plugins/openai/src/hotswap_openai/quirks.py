@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hotswap.errors import ErrorKind
-from hotswap.options import ThinkingLevel
+from hotswap.plugin import ErrorKind, ThinkingLevel
 
 __all__ = ["EFFORT_LADDER", "ErrorRule", "Quirks", "Reasoning", "efforts_within"]
 

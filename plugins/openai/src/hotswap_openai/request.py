@@ -21,13 +21,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from hotswap.logs import get_logger
-from hotswap.messages import ImagePart, TextPart
-from hotswap.options import NamedToolChoice
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, get_logger
 
 if TYPE_CHECKING:
-    from hotswap.messages import Message, ToolCall, ToolDefinition
-    from hotswap.options import CompletionRequest, ThinkingLevel, ToolChoice
+    from hotswap.plugin import (
+        CompletionRequest,
+        Message,
+        ThinkingLevel,
+        ToolCall,
+        ToolChoice,
+        ToolDefinition,
+    )
     from hotswap_openai.quirks import Quirks
 
 __all__ = ["build_body", "convert_messages"]

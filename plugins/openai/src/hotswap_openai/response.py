@@ -19,7 +19,7 @@ same translation and the core's assembler, so the two cannot disagree.
 * **Errors in a 200**: a body or chunk with an ``error`` (or a finish reason ``error``) is
   handed back for classification, never read as an answer.
 * **The end**: the stream is finished once a finish reason arrives; ``data: [DONE]`` may follow
-  or not. The :class:`~hotswap.events.Finish` event is held back until the usage that follows
+  or not. The :class:`~hotswap.plugin.Finish` event is held back until the usage that follows
   the finish reason (or ``[DONE]``), so a stream's events end with it.
 """
 
@@ -30,18 +30,21 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hotswap.completion import Completion, FinishReason, Usage
-from hotswap.events import (
+from hotswap.plugin import (
+    Completion,
     Finish,
+    FinishReason,
+    Frame,
+    Framing,
+    StreamAssembler,
     StreamEvent,
     StreamFailure,
     TextDelta,
     ThinkingDelta,
     ToolCallDelta,
+    Usage,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing
-from hotswap.streaming import StreamAssembler
 
 if TYPE_CHECKING:
     from hotswap_openai.quirks import Quirks

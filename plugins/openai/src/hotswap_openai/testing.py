@@ -18,17 +18,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hotswap.completion import Completion
-from hotswap.config import ModelConfig
-from hotswap.errors import ErrorClassification
-from hotswap.events import StreamEvent
-from hotswap.exchange import Exchange
-from hotswap.http import Failure
-from hotswap.options import CompletionRequest
-from hotswap.plugins import PluginHost
-from hotswap.provider_plugin import ProviderPlugin
+from hotswap.plugin import (
+    Completion,
+    CompletionRequest,
+    ErrorClassification,
+    Failure,
+    ModelConfig,
+    ProviderPlugin,
+    StreamEvent,
+)
+from hotswap.plugin.host import PluginHost
 from hotswap.testing.translation import assemble, request, translate
-from hotswap.transport import Transport
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.transport import Transport
 
 __all__ = ["Harness", "assemble", "probe_installed", "request", "translate"]
 
@@ -77,8 +79,9 @@ class Harness:
 
 _PROBE = """
 import json, sys
-from hotswap import HttpResponse, Message, CompletionRequest, default_host
-from hotswap.config import ModelConfig
+from hotswap.plugin import HttpResponse, Message, CompletionRequest
+from hotswap.plugin.host import default_host
+from hotswap.plugin import ModelConfig
 provider, model_id = sys.argv[1:]
 host = default_host()
 model = ModelConfig(name="m", provider=provider, model=model_id, base_url="http://127.0.0.1:9/v1")

@@ -29,8 +29,7 @@ from hotswap_openai.compat import (
     known,
 )
 
-from hotswap.errors import ErrorKind
-from hotswap.providers import Capabilities, ProviderInfo
+from hotswap.plugin import Capabilities, ErrorKind, ProviderInfo
 
 __all__ = ["XAI", "plugin"]
 

@@ -5,7 +5,7 @@ provider whose models depend on the server (a local Ollama lists what has been p
 describes its listing request (``hotswap_list_models_request``) and reads the answer
 (``hotswap_parse_model_list``); :func:`list_models` sends the request as an exchange is sent,
 to the model's base URL with its configured headers and credential, through the
-:class:`~hotswap.transport.Transport`, under a short timeout.
+:class:`~hotswap.wire.transport.Transport`, under a short timeout.
 
 Listing is best effort: a provider that has no list, a missing credential, a server that
 cannot be reached or answers with an error, and an answer the plugin cannot read all give
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotswap import jsoncodec
-from hotswap.auth import AuthType
 from hotswap.config import ModelConfig
-from hotswap.errors import ConfigError, CredentialError
-from hotswap.exchange import _UNREADABLE, _join
-from hotswap.http import TransportFailure
-from hotswap.logs import get_logger
+from hotswap.types import codec as jsoncodec
+from hotswap.types.auth import AuthType
+from hotswap.types.errors import ConfigError, CredentialError
+from hotswap.types.http import TransportFailure
+from hotswap.types.redaction import get_logger
+from hotswap.wire.exchange import _UNREADABLE, _join
 
 if TYPE_CHECKING:
-    from hotswap.plugins import PluginHost
-    from hotswap.providers import KnownModel
-    from hotswap.transport import Transport
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.providers import KnownModel
+    from hotswap.wire.transport import Transport
 
 __all__ = ["DEFAULT_TIMEOUT_S", "list_models"]
 
@@ -35,7 +35,7 @@ DEFAULT_TIMEOUT_S = 3.0
 """How long a listing may take, per phase (connect, send, read): a server that answers at all
 answers a listing at once, and ``hotswap models`` must not hang on one that does not."""
 
-log = get_logger("hotswap.catalog")
+log = get_logger("hotswap.engine.catalog")
 
 
 def list_models(
@@ -56,7 +56,7 @@ def list_models(
     :raises ConfigError: the model's auth type is one its provider does not accept.
     """
     if host is None:
-        from hotswap.plugins import default_host
+        from hotswap.plugin.host import default_host
 
         host = default_host()
     config = model if isinstance(model, ModelConfig) else _provider_default(model)
@@ -85,7 +85,7 @@ def list_models(
     if body is not None:
         headers.setdefault("content-type", "application/json")
     if transport is None:
-        from hotswap.transport import Transport
+        from hotswap.wire.transport import Transport
 
         with Transport() as own:
             answer = own.fetch(request.method, url, headers=headers, body=body, timeout_s=timeout_s)

@@ -24,21 +24,21 @@ from typing import TYPE_CHECKING, Any, Literal
 import pluggy
 from pydantic import ValidationError
 
-from hotswap import hookspecs
-from hotswap.dispatch import HookCalls
-from hotswap.errors import PluginError, UnknownProviderError
-from hotswap.logs import get_logger
-from hotswap.providers import KnownModel, ProviderInfo
+from hotswap.plugin import specs as hookspecs
+from hotswap.plugin.dispatch import HookCalls
+from hotswap.types.errors import PluginError, UnknownProviderError
+from hotswap.types.providers import KnownModel, ProviderInfo
+from hotswap.types.redaction import get_logger
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
-    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
-    from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification, ErrorKind
-    from hotswap.http import Failure, HttpRequest, HttpResponse
-    from hotswap.options import CompletionRequest
-    from hotswap.streaming import StreamTranslator
+    from hotswap.plugin.streaming import StreamTranslator
+    from hotswap.types.attempts import Attempt
+    from hotswap.types.auth import AuthType, Credential, CredentialSpec, TokenGrant
+    from hotswap.types.completion import Completion
+    from hotswap.types.errors import ErrorClassification, ErrorKind
+    from hotswap.types.http import Failure, HttpRequest, HttpResponse
+    from hotswap.types.request import CompletionRequest
 
 __all__ = [
     "DISABLE_VARIABLE",
@@ -51,7 +51,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "hotswap"
 DISABLE_VARIABLE = "HOTSWAP_DISABLE_PLUGINS"
 
-log = get_logger("hotswap.plugins")
+log = get_logger("hotswap.plugin.host")
 
 PluginStatus = Literal["not loaded", "loaded", "failed", "disabled"]
 
@@ -110,9 +110,9 @@ class PluginHost:
         found = _installed_entry_points() if entry_points is None else list(entry_points)
         for entry_point in found:
             self._discover(entry_point)
-        from hotswap import builtin
+        from hotswap.plugin import defaults as builtin
 
-        self._pm.register(builtin, name="hotswap.builtin")
+        self._pm.register(builtin, name="hotswap.plugin.defaults")
 
     # -- discovery and loading ---------------------------------------------------------------
 
@@ -278,7 +278,7 @@ class PluginHost:
             raise UnknownProviderError(name, sorted(self._providers), reason=reason) from None
 
     # -- hooks, one typed method each ----------------------------------------------------------
-    # Arguments go in the order hotswap.hookspecs declares them. Plugins are loaded when a hook
+    # Arguments go in the order hotswap.plugin.specs declares them. Plugins are loaded when a hook
     # is first compiled (HookCalls), not checked for on every call.
 
     def resolve_credential(

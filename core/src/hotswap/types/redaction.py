@@ -17,7 +17,15 @@ import re
 import threading
 from typing import Any
 
-__all__ = ["MASK", "RedactingFilter", "Secret", "looks_like_secret", "redact", "redact_headers"]
+__all__ = [
+    "MASK",
+    "RedactingFilter",
+    "Secret",
+    "get_logger",
+    "looks_like_secret",
+    "redact",
+    "redact_headers",
+]
 
 MASK = "[redacted]"
 
@@ -144,3 +152,14 @@ class RedactingFilter(logging.Filter):
             record.msg = scrubbed
             record.args = None
         return True
+
+
+_FILTER = RedactingFilter()
+
+
+def get_logger(name: str) -> logging.Logger:
+    """The logger called ``name`` (``hotswap.plugin.host``), scrubbing secrets from every record."""
+    logger = logging.getLogger(name)
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+    return logger

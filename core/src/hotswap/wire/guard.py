@@ -1,4 +1,4 @@
-"""Enforcing an :class:`~hotswap.timeouts.AttemptTimer` on a live HTTP exchange.
+"""Enforcing an :class:`~hotswap.wire.timeouts.AttemptTimer` on a live HTTP exchange.
 
 A socket read limit cannot tell "no first event after five minutes" from "silent for ninety
 seconds mid-stream", and cannot bound a whole attempt at all. So each attempt gets a guard: an
@@ -33,13 +33,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hotswap.errors import ErrorKind
-from hotswap.http import TransportFailure
-from hotswap.timeouts import AttemptTimer
+from hotswap.types.errors import ErrorKind
+from hotswap.types.http import TransportFailure
+from hotswap.wire.timeouts import AttemptTimer
 
 if TYPE_CHECKING:
-    from hotswap.errors import ProviderError
-    from hotswap.exchange import Exchange
+    from hotswap.types.errors import ProviderError
+    from hotswap.wire.exchange import Exchange
 
 __all__ = [
     "AlarmClock",

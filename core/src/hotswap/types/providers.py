@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hotswap.auth import AuthType, CredentialSpec
+from hotswap.types.auth import AuthType, CredentialSpec
 
 __all__ = ["Capabilities", "KnownModel", "ProviderInfo"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotswap.attempts import Attempt
-from hotswap.messages import Message, TextPart, ThinkingPart, ToolCall
+from hotswap.types.attempts import Attempt
+from hotswap.types.messages import Message, TextPart, ThinkingPart, ToolCall
 
 __all__ = ["Completion", "FinishReason", "Usage"]
 

@@ -4,7 +4,7 @@ On the benchmarks (``make bench``, docs/benchmarks.md) aiohttp's client spends a
 the CPU time per request that httpx2's async client does, and so serves several times the
 requests per second from one event loop. Choose it explicitly::
 
-    from hotswap.transport import Transport
+    from hotswap.wire.transport import Transport
 
     chain = hotswap.chain("default", transport=Transport.aiohttp())
 
@@ -24,11 +24,11 @@ from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
 
-from hotswap.errors import ErrorKind
-from hotswap.http import TransportFailure
-from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.transport import Transport
-from hotswap.watchdog import AlarmClock, SocketLimits
+from hotswap.types.errors import ErrorKind
+from hotswap.types.http import TransportFailure
+from hotswap.wire.guard import AlarmClock, SocketLimits
+from hotswap.wire.timeouts import AttemptTimer, Timeouts
+from hotswap.wire.transport import Transport
 
 __all__ = ["AiohttpTransport"]
 
@@ -40,7 +40,7 @@ _TIMEOUTS_KEPT = 64
 
 
 class AiohttpTransport(Transport):
-    """A :class:`~hotswap.transport.Transport` whose async requests go through aiohttp.
+    """A :class:`~hotswap.wire.transport.Transport` whose async requests go through aiohttp.
 
     :param timeouts: the limits of an exchange that brings none of its own.
     :param pool_size: the most connections open at once; more requests wait for one, up to
@@ -48,7 +48,7 @@ class AiohttpTransport(Transport):
     :param trust_env: read proxy settings (``HTTPS_PROXY``, ``NO_PROXY``...) and ``~/.netrc``
         from the environment, as httpx2 does by default. Off by default: aiohttp then reads
         the environment again for every request, which costs about 0.4 ms each.
-    :param alarms: as for :class:`~hotswap.transport.Transport`.
+    :param alarms: as for :class:`~hotswap.wire.transport.Transport`.
     """
 
     _async_errors = (aiohttp.ClientError,)

@@ -3,7 +3,7 @@
 They are decoded once, in the core, from raw bytes as they arrive, so plugins translate whole
 frames and never see a socket or a partial line. Both decoders are sans-I/O: ``feed`` takes
 whatever bytes the transport read and returns the frames completed by them. A stream's own
-NDJSON lines are cut by its stream state (:mod:`hotswap.exchange`), the same way, without a
+NDJSON lines are cut by its stream state (:mod:`hotswap.wire.exchange`), the same way, without a
 call to a decoder for every line; :class:`NDJSONDecoder` is that cut for any other reader.
 
 They are written here rather than taken from httpx2's SSE support because they must work on
@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from msgspec import Struct
 
-from hotswap.jsoncodec import REFUSED, decode, loads
+from hotswap.types.codec import REFUSED, decode, loads
 
 __all__ = ["Frame", "Framing", "NDJSONDecoder", "SSEDecoder", "loads"]
 

@@ -3,18 +3,20 @@
 An :class:`Exchange` is what the sync and async transports share: it resolves the provider,
 the auth type and the credential, asks the plugin for the request, and afterwards turns
 whatever came back (a response, a stream's bytes, a transport exception described as a
-:class:`~hotswap.http.TransportFailure`) into a :class:`Completion`, stream events, or the
-:class:`~hotswap.errors.ProviderError` of the right kind. The transports only move bytes.
+:class:`~hotswap.types.http.TransportFailure`) into a :class:`Completion`, stream events, or the
+:class:`~hotswap.types.errors.ProviderError` of the right kind. The transports only move bytes.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hotswap import jsoncodec
-from hotswap.auth import AuthType
-from hotswap.credentials.refresh import TokenRefresh, plan_refresh
-from hotswap.errors import (
+from hotswap.plugin.framing import Frame, SSEDecoder
+from hotswap.plugin.streaming import StreamTranslator
+from hotswap.trusted import copy_with
+from hotswap.types import codec as jsoncodec
+from hotswap.types.auth import AuthType
+from hotswap.types.errors import (
     ConfigError,
     CredentialError,
     ErrorClassification,
@@ -23,25 +25,23 @@ from hotswap.errors import (
     PluginError,
     ProviderError,
 )
-from hotswap.events import StreamEvent, StreamFailure
-from hotswap.framing import Frame, SSEDecoder
-from hotswap.http import Failure, HttpResponse, TransportFailure
-from hotswap.logs import get_logger
-from hotswap.options import CompletionRequest, ThinkingLevel
-from hotswap.streaming import StreamTranslator
-from hotswap.trusted import copy_with
+from hotswap.types.events import StreamEvent, StreamFailure
+from hotswap.types.http import Failure, HttpResponse, TransportFailure
+from hotswap.types.redaction import get_logger
+from hotswap.types.request import CompletionRequest, ThinkingLevel
+from hotswap.wire.refresh import TokenRefresh, plan_refresh
 
 if TYPE_CHECKING:
-    from hotswap.auth import Credential
-    from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.plugins import PluginHost
-    from hotswap.providers import ProviderInfo
-    from hotswap.timeouts import Timeouts
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.auth import Credential
+    from hotswap.types.completion import Completion
+    from hotswap.types.providers import ProviderInfo
+    from hotswap.wire.timeouts import Timeouts
 
 __all__ = ["Exchange", "StreamState"]
 
-log = get_logger("hotswap.exchange")
+log = get_logger("hotswap.wire.exchange")
 
 # What a plugin's translation code raises when a provider sends something it cannot read
 # (truncated or malformed JSON, a missing field): the provider's fault, so a server error.
@@ -61,7 +61,7 @@ class Exchange:
     :raises UnknownProviderError: no installed plugin provides the model's provider.
     :raises ConfigError: the model's auth type is one its provider does not accept.
     :raises NoCredentialError: the credential it needs cannot be found (an ``auth`` failure
-        of the model, and a :class:`~hotswap.errors.CredentialError`), as for every credential
+        of the model, and a :class:`~hotswap.types.errors.CredentialError`), as for every credential
         problem an exchange meets, its login's renewal included.
     """
 
@@ -286,7 +286,7 @@ class StreamState:
 
 
 class _EventStream(StreamState):
-    """A server-sent event stream, framed by :class:`~hotswap.framing.SSEDecoder`."""
+    """A server-sent event stream, framed by :class:`~hotswap.plugin.framing.SSEDecoder`."""
 
     __slots__ = ("_decoder", "_frames")
 
@@ -324,8 +324,8 @@ class _EventStream(StreamState):
 
 class _LineStream(StreamState):
     """A newline-delimited JSON stream: one frame per non-blank line, as
-    :class:`~hotswap.framing.NDJSONDecoder` cuts them, but cut here. An NDJSON line is a whole
-    frame and usually a whole read, and calling a decoder for it costs 6% of what the line
+    :class:`~hotswap.plugin.framing.NDJSONDecoder` cuts them, but cut here. An NDJSON line is a
+    whole frame and usually a whole read, and calling a decoder for it costs 6% of what the line
     costs from bytes to event."""
 
     __slots__ = ("_held",)

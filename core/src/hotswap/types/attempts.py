@@ -6,7 +6,7 @@ import enum
 
 from pydantic import BaseModel, ConfigDict
 
-from hotswap.errors import ErrorKind, HotswapError, ProviderError
+from hotswap.types.errors import ErrorKind, HotswapError, ProviderError
 
 __all__ = ["AllModelsFailedError", "Attempt", "Outcome", "StreamInterruptedError"]
 

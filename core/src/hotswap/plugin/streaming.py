@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from hotswap import jsoncodec
-from hotswap.attempts import Attempt
-from hotswap.completion import Completion, FinishReason, Usage
-from hotswap.errors import ErrorClassification, ErrorKind, ProviderError
-from hotswap.events import (
+from hotswap.plugin.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
+from hotswap.trusted import build
+from hotswap.types import codec as jsoncodec
+from hotswap.types.attempts import Attempt
+from hotswap.types.completion import Completion, FinishReason, Usage
+from hotswap.types.errors import ErrorClassification, ErrorKind, ProviderError
+from hotswap.types.events import (
     Finish,
     StreamEvent,
     StreamFailure,
@@ -26,9 +28,7 @@ from hotswap.events import (
     ToolCallDelta,
     UsageUpdate,
 )
-from hotswap.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
-from hotswap.messages import ThinkingPart, ToolCall
-from hotswap.trusted import build
+from hotswap.types.messages import ThinkingPart, ToolCall
 
 __all__ = ["FrameDecoder", "StreamAssembler", "StreamTranslator", "frame_decoder"]
 

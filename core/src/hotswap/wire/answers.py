@@ -1,6 +1,6 @@
 """A response as the transport reads it, whichever client produced it.
 
-:class:`~hotswap.transport.Transport` reads every response through :class:`Answer` (sync) or
+:class:`~hotswap.wire.transport.Transport` reads every response through :class:`Answer` (sync) or
 :class:`AsyncAnswer`, so a transport on another client (``Transport.aiohttp()``) replaces only
 how a request is sent, and every decision after that stays in one place.
 
@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 import httpcore2
 import httpx2
 
-from hotswap.http import HttpResponse
+from hotswap.types.http import HttpResponse
 
 __all__ = [
     "POOL_ERRORS",

@@ -15,12 +15,12 @@ from typing import Any
 
 import pluggy
 
-from hotswap.logs import get_logger
-from hotswap.provider_plugin import TRANSLATIONS, ProviderPlugin
+from hotswap.plugin.provider import TRANSLATIONS, ProviderPlugin
+from hotswap.types.redaction import get_logger
 
 __all__ = ["HookCalls"]
 
-log = get_logger("hotswap.plugins")
+log = get_logger("hotswap.plugin.host")
 
 _Call = Callable[..., Any]
 
@@ -86,7 +86,7 @@ class HookCalls:
 
     def _compile(self, hook: str, provider: str) -> tuple[_Call, ...]:
         """The calls that answer ``hook`` for ``provider``'s models, in pluggy's order, without
-        those of other providers' :class:`~hotswap.provider_plugin.ProviderPlugin` instances
+        those of other providers' :class:`~hotswap.plugin.provider.ProviderPlugin` instances
         (which would only return None). Where a wrapper or a keyword-only argument asks for
         pluggy's full machinery, a single call through pluggy's own subset caller instead."""
         self._load()
@@ -109,7 +109,7 @@ class HookCalls:
 
 
 def _argnames(caller: pluggy.HookCaller) -> tuple[str, ...]:
-    assert caller.spec is not None  # every hook called here is specified in hotswap.hookspecs
+    assert caller.spec is not None  # every hook called here is specified in hotswap.plugin.specs
     return caller.spec.argnames
 
 

@@ -1,10 +1,10 @@
 """A base class for a plugin that offers one provider, so the plugin is only its translation.
 
-Subclass :class:`ProviderPlugin`, give it the provider's :class:`~hotswap.providers.ProviderInfo`
-and implement the translation methods; create one instance and name that instance in the
-``hotswap`` entry point (``acme = "hotswap_acme:plugin"``). The base class implements the hooks:
-each one answers only for models of this provider and returns None for every other, so no
-translation method ever checks ``model.provider``.
+Subclass :class:`ProviderPlugin`, give it the provider's
+:class:`~hotswap.types.providers.ProviderInfo` and implement the translation methods; create one
+instance and name that instance in the ``hotswap`` entry point (``acme = "hotswap_acme:plugin"``).
+The base class implements the hooks: each one answers only for models of this provider and returns
+None for every other, so no translation method ever checks ``model.provider``.
 
 ::
 
@@ -21,7 +21,7 @@ translation method ever checks ``model.provider``.
     plugin = Acme()
 
 A plugin that offers several providers, or changes behaviour without offering any, implements
-the hooks of :mod:`hotswap.hookspecs` as module functions instead.
+the hooks of :mod:`hotswap.plugin.specs` as module functions instead.
 """
 
 from __future__ import annotations
@@ -29,17 +29,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from hotswap.hookspecs import hookimpl
+from hotswap.plugin.specs import hookimpl
 
 if TYPE_CHECKING:
-    from hotswap.auth import Credential, TokenGrant
-    from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpRequest, HttpResponse
-    from hotswap.options import CompletionRequest
-    from hotswap.providers import KnownModel, ProviderInfo
-    from hotswap.streaming import StreamTranslator
+    from hotswap.plugin.streaming import StreamTranslator
+    from hotswap.types.auth import Credential, TokenGrant
+    from hotswap.types.completion import Completion
+    from hotswap.types.errors import ErrorClassification
+    from hotswap.types.http import Failure, HttpRequest, HttpResponse
+    from hotswap.types.providers import KnownModel, ProviderInfo
+    from hotswap.types.request import CompletionRequest
 
 __all__ = ["TRANSLATIONS", "ProviderPlugin"]
 

@@ -23,7 +23,7 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from hotswap.watchdog import SocketLimits
+from hotswap.wire.guard import SocketLimits
 
 __all__ = ["RequestBuilder", "direct"]
 
@@ -158,5 +158,5 @@ _POOLED = (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport)
 
 def _extensions(limits: SocketLimits) -> dict[str, Any]:
     # The limits themselves, not a copy: the transport widens the read limit once the headers
-    # have arrived (hotswap.watchdog.after_headers).
+    # have arrived (hotswap.wire.guard.after_headers).
     return {"timeout": limits}

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from hotswap import jsoncodec
-from hotswap.errors import ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.secrets import redact, redact_headers
+from hotswap.types import codec as jsoncodec
+from hotswap.types.errors import ErrorKind
+from hotswap.types.events import StreamFailure
+from hotswap.types.redaction import redact, redact_headers
 
 __all__ = ["Failure", "HttpRequest", "HttpResponse", "TransportFailure"]
 

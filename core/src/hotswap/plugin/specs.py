@@ -1,8 +1,8 @@
 """The hotswap plugin contract: every hook a plugin may implement, grouped by concern.
 
 A provider plugin is a module (named by an entry point in the ``hotswap`` group) with functions
-marked ``@hotswap.hookimpl``. It is a *translator*: it declares its providers, turns hotswap's
-request into an :class:`~hotswap.http.HttpRequest`, turns responses and stream frames back
+marked ``@hookimpl``. It is a *translator*: it declares its providers, turns hotswap's
+request into an :class:`~hotswap.types.http.HttpRequest`, turns responses and stream frames back
 into hotswap's types, and classifies failures. It never opens a socket, sleeps, retries or logs
 a secret: the core does all I/O.
 
@@ -18,14 +18,15 @@ failover-worthy). The core's own fallbacks run last (``trylast``).
 A minimal provider plugin::
 
     import hotswap
-    from hotswap import HttpRequest, ProviderInfo
+    from hotswap.types.http import HttpRequest
+    from hotswap.types.providers import ProviderInfo
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_register_providers(register):
         register(ProviderInfo(name="acme", base_url="https://api.acme.test/v1",
                               auth={"api_key": {"env_vars": ["ACME_API_KEY"]}}))
 
-    @hotswap.hookimpl
+    @hookimpl
     def hotswap_build_request(model, request, stream):
         if model.provider != "acme":
             return None
@@ -40,15 +41,15 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
-    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
-    from hotswap.completion import Completion
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification, ErrorKind
-    from hotswap.http import Failure, HttpRequest, HttpResponse
-    from hotswap.options import CompletionRequest
-    from hotswap.providers import KnownModel, ProviderInfo
-    from hotswap.streaming import StreamTranslator
+    from hotswap.plugin.streaming import StreamTranslator
+    from hotswap.types.attempts import Attempt
+    from hotswap.types.auth import AuthType, Credential, CredentialSpec, TokenGrant
+    from hotswap.types.completion import Completion
+    from hotswap.types.errors import ErrorClassification, ErrorKind
+    from hotswap.types.http import Failure, HttpRequest, HttpResponse
+    from hotswap.types.providers import KnownModel, ProviderInfo
+    from hotswap.types.request import CompletionRequest
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -67,7 +68,7 @@ def hotswap_register_providers(register: Callable[[ProviderInfo], None]) -> None
     """Declare the providers this plugin offers.
 
     Called once per plugin, when the plugin is loaded. Call ``register`` once per provider. The
-    core validates each :class:`~hotswap.providers.ProviderInfo` and refuses a name another
+    core validates each :class:`~hotswap.types.providers.ProviderInfo` and refuses a name another
     plugin already registered; either failure disables this plugin alone, with the reason
     shown by ``hotswap plugins``.
 
@@ -106,7 +107,7 @@ def hotswap_auth_headers(
     """Turn a resolved credential into the request headers that carry it. *First result.*
 
     Called for every request just before it is sent; the headers are added by the transport
-    and never appear in an :class:`~hotswap.http.HttpRequest`, a log line or a repr.
+    and never appear in an :class:`~hotswap.types.http.HttpRequest`, a log line or a repr.
 
     :param model: the configured model.
     :param credential: the resolved credential, or None for auth type ``none``.
@@ -193,7 +194,8 @@ def hotswap_parse_response(model: ModelConfig, response: HttpResponse) -> Comple
 def hotswap_stream_translator(
     model: ModelConfig, request: CompletionRequest
 ) -> StreamTranslator | None:
-    """A fresh :class:`~hotswap.streaming.StreamTranslator` for one streamed answer. *First result.*
+    """A fresh :class:`~hotswap.plugin.streaming.StreamTranslator` for one streamed answer.
+    *First result.*
 
     The translator names its framing (``sse`` or ``ndjson``); the core decodes the bytes and
     hands it whole frames, and asks ``translator.finished`` when the body ends.
@@ -220,8 +222,9 @@ def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassif
     ``wrapper=True``, take the verdict from ``yield`` and return your own.
 
     :param model: the configured model.
-    :param failure: an :class:`~hotswap.http.HttpResponse`, a
-        :class:`~hotswap.http.TransportFailure` or a :class:`~hotswap.events.StreamFailure`.
+    :param failure: an :class:`~hotswap.types.http.HttpResponse`, a
+        :class:`~hotswap.types.http.TransportFailure` or a
+        :class:`~hotswap.types.events.StreamFailure`.
     """
 
 
@@ -234,11 +237,11 @@ def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassif
 def hotswap_list_models_request(model: ModelConfig) -> HttpRequest | None:
     """Describe the request that asks a provider's server which models it has. *First result.*
 
-    Called by :func:`hotswap.catalog.list_models` (``hotswap models``) for providers whose set
-    of models depends on the server (a local Ollama lists what has been pulled). The core sends
+    Called by :func:`hotswap.engine.catalog.list_models` (``hotswap models``) for providers whose
+    set of models depends on the server (a local Ollama lists what has been pulled). The core sends
     it to the model's base URL with the model's configured headers and credential (none for auth
-    type ``none``), under a short timeout; a server that cannot be reached, or that answers
-    with an error, lists nothing. Implement ``hotswap_parse_model_list`` to read the answer.
+    type ``none``), under a short timeout; a server that cannot be reached, or that answers with an
+    error, lists nothing. Implement ``hotswap_parse_model_list`` to read the answer.
 
     :param model: the configured model whose endpoint, headers and credential to use; its
         ``model`` id plays no part.

@@ -23,7 +23,7 @@ from typing import Any, final
 
 from msgspec import Struct
 
-from hotswap.completion import FinishReason, Usage
+from hotswap.types.completion import FinishReason, Usage
 
 __all__ = [
     "Finish",

@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from hotswap.classify import classify_failure
-from hotswap.hookspecs import hookimpl
+from hotswap.plugin.classify import classify_failure
+from hotswap.plugin.specs import hookimpl
+from hotswap.types.auth import TokenGrant
+from hotswap.types.redaction import Secret
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from hotswap.auth import AuthType, Credential, CredentialSpec, TokenGrant
     from hotswap.config import ModelConfig
-    from hotswap.errors import ErrorClassification
-    from hotswap.http import Failure, HttpResponse
+    from hotswap.types.auth import AuthType, Credential, CredentialSpec
+    from hotswap.types.errors import ErrorClassification
+    from hotswap.types.http import Failure, HttpResponse
 
 
 @hookimpl(trylast=True)
@@ -44,6 +46,21 @@ def hotswap_classify_error(model: ModelConfig, failure: Failure) -> ErrorClassif
 @hookimpl(trylast=True)
 def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
     """A standard OAuth 2 token answer, when no plugin reads its endpoint's answer itself."""
-    from hotswap.credentials.refresh import standard_grant
-
     return standard_grant(response)
+
+
+def standard_grant(response: HttpResponse) -> TokenGrant | None:
+    """The tokens in a standard OAuth 2 answer (RFC 6749 §5.1), or None if it holds no
+    ``access_token``."""
+    data = response.json()
+    access = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(access, str) or not access:
+        return None
+    refresh, expires_in = data.get("refresh_token"), data.get("expires_in")
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+        expires_in = None
+    return TokenGrant(
+        access_token=Secret(access),
+        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
+        expires_in=expires_in,
+    )

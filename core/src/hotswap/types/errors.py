@@ -3,7 +3,7 @@
 Provider plugins never raise these for HTTP failures themselves: they *classify* a failure into an
 :class:`ErrorClassification` (see ``hotswap_classify_error``) and the core raises the matching
 :class:`ProviderError` subclass, filled in with the provider, model and status it knows about.
-Every message passes through :func:`hotswap.secrets.redact` so that no credential can leak.
+Every message passes through :func:`hotswap.types.redaction.redact` so that no credential can leak.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from hotswap.secrets import redact
+from hotswap.types.redaction import redact
 
 if TYPE_CHECKING:
-    from hotswap.attempts import Attempt
+    from hotswap.types.attempts import Attempt
 
 __all__ = [
     "AuthError",

@@ -1,6 +1,6 @@
 """The only place hotswap touches a socket: one pooled httpx2 client for sync use, one for async.
 
-A :class:`Transport` sends an :class:`~hotswap.exchange.Exchange` and hands what came back to
+A :class:`Transport` sends an :class:`~hotswap.wire.exchange.Exchange` and hands what came back to
 it; every decision (what to send, what the answer means, which error it is) is the exchange's,
 so the sync and async paths differ only in ``await``. Closing a stream's iterator, breaking out
 of the loop or cancelling the task closes the HTTP response at once.
@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, ClassVar
 import httpcore2
 import httpx2
 
-from hotswap.answers import (
+from hotswap.types.completion import Completion
+from hotswap.types.errors import ErrorKind, ProviderError
+from hotswap.types.events import StreamEvent
+from hotswap.types.http import HttpResponse, TransportFailure
+from hotswap.wire.answers import (
     POOL_ERRORS,
     Answer,
     AsyncAnswer,
@@ -28,14 +32,8 @@ from hotswap.answers import (
     described_answer,
     pool_answer,
 )
-from hotswap.completion import Completion
-from hotswap.errors import ErrorKind, ProviderError
-from hotswap.events import StreamEvent
-from hotswap.exchange import Exchange
-from hotswap.http import HttpResponse, TransportFailure
-from hotswap.outgoing import RequestBuilder
-from hotswap.timeouts import AttemptTimer, Timeouts
-from hotswap.watchdog import (
+from hotswap.wire.exchange import Exchange
+from hotswap.wire.guard import (
     AlarmClock,
     AsyncGuard,
     LoopAlarms,
@@ -47,9 +45,11 @@ from hotswap.watchdog import (
     thread_alarms,
     timed_out,
 )
+from hotswap.wire.outgoing import RequestBuilder
+from hotswap.wire.timeouts import AttemptTimer, Timeouts
 
 if TYPE_CHECKING:
-    from hotswap.aiohttp_transport import AiohttpTransport
+    from hotswap.wire.aiohttp_transport import AiohttpTransport
 
 __all__ = ["SocketLimits", "Timeouts", "Transport", "transport_failure"]
 
@@ -104,9 +104,9 @@ class Transport:
         requests in flight for a fraction of httpx2's CPU time (sync requests still use
         httpx2); needs the ``aiohttp`` extra. ``trust_env``: read proxy settings from the
         environment; ``alarms`` as for this class. See
-        :class:`~hotswap.aiohttp_transport.AiohttpTransport`."""
+        :class:`~hotswap.wire.aiohttp_transport.AiohttpTransport`."""
         try:
-            from hotswap.aiohttp_transport import AiohttpTransport
+            from hotswap.wire.aiohttp_transport import AiohttpTransport
         except ModuleNotFoundError as missing:
             raise ModuleNotFoundError(
                 f"Transport.aiohttp() needs aiohttp ({missing}); "
@@ -168,10 +168,10 @@ class Transport:
 
     # A client this transport made has no auth, no event hooks, no redirects to follow and no
     # base URL, and keeps no cookies worth sending to an API: its requests are built directly
-    # (hotswap.outgoing) and go straight to the connection pool for their URL (a proxy's, if
+    # (hotswap.wire.outgoing) and go straight to the connection pool for their URL (a proxy's, if
     # the environment names one), which skips the client's own per-request work (about 40 µs
     # of CPU, measured in benchmarks/), and the pool's answer is read as it comes
-    # (hotswap.answers). A client passed in may be configured for any of those, so it builds
+    # (hotswap.wire.answers). A client passed in may be configured for any of those, so it builds
     # and sends its requests itself.
 
     def _open(self, exchange: Exchange, limits: SocketLimits) -> Answer:
@@ -554,7 +554,7 @@ def _described(response: httpx2.Response, body: bytes) -> HttpResponse:
 
 def transport_failure(exc: Exception) -> TransportFailure:
     """Describe an httpx2 exception, or the connection pool's of the same name (see
-    :data:`~hotswap.answers.POOL_ERRORS`), in transport-neutral terms, for classification."""
+    :data:`~hotswap.wire.answers.POOL_ERRORS`), in transport-neutral terms, for classification."""
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if isinstance(exc, (httpx2.ConnectTimeout, httpcore2.ConnectTimeout)):
         return TransportFailure(ErrorKind.TIMEOUT, "connect", detail)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotswap.messages import Message, ToolDefinition
+from hotswap.types.messages import Message, ToolDefinition
 
 __all__ = [
     "CompletionOptions",

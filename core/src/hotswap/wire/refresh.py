@@ -13,7 +13,7 @@ is refreshed the same way, once, and the request sent again.
 
 Every way this can fail (no refresh token, a provider that cannot refresh, an unreachable or
 refusing token endpoint, an answer without a token) is a
-:class:`~hotswap.errors.CredentialError` that says what happened and to log in again with pi.
+:class:`~hotswap.types.errors.CredentialError` that says what happened and to log in again with pi.
 """
 
 from __future__ import annotations
@@ -23,21 +23,20 @@ import os
 import time
 from typing import TYPE_CHECKING, final
 
-from hotswap.auth import AuthType, Credential, TokenGrant
-from hotswap.classify import provider_message
 from hotswap.credentials.locations import home_dir, pi_auth_file
 from hotswap.credentials.lockdir import locked
 from hotswap.credentials.pi_auth import LOGIN_HINT, pi_credential, update_pi_entry
-from hotswap.errors import CredentialError, PluginError
-from hotswap.secrets import Secret
+from hotswap.plugin.classify import provider_message
+from hotswap.types.auth import AuthType, Credential
+from hotswap.types.errors import CredentialError, PluginError
 
 if TYPE_CHECKING:
-    from hotswap.auth import CredentialSpec
     from hotswap.config import ModelConfig
-    from hotswap.http import HttpRequest, HttpResponse
-    from hotswap.plugins import PluginHost
+    from hotswap.plugin.host import PluginHost
+    from hotswap.types.auth import CredentialSpec
+    from hotswap.types.http import HttpRequest, HttpResponse
 
-__all__ = ["EXPIRY_MARGIN_MS", "TokenRefresh", "plan_refresh", "standard_grant"]
+__all__ = ["EXPIRY_MARGIN_MS", "TokenRefresh", "plan_refresh"]
 
 EXPIRY_MARGIN_MS = 5 * 60 * 1000
 """How much earlier than the endpoint said a refreshed token is recorded as expiring (as pi)."""
@@ -175,20 +174,3 @@ class TokenRefresh:
             f"the OAuth login in {self._expired.source} has expired and could not be refreshed "
             f"at {self.url}: {what}.\n  " + LOGIN_HINT
         )
-
-
-def standard_grant(response: HttpResponse) -> TokenGrant | None:
-    """The tokens in a standard OAuth 2 answer (RFC 6749 §5.1), or None if it holds no
-    ``access_token``."""
-    data = response.json()
-    access = data.get("access_token") if isinstance(data, dict) else None
-    if not isinstance(access, str) or not access:
-        return None
-    refresh, expires_in = data.get("refresh_token"), data.get("expires_in")
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
-        expires_in = None
-    return TokenGrant(
-        access_token=Secret(access),
-        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
-        expires_in=expires_in,
-    )

@@ -15,7 +15,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from hotswap.secrets import Secret
+from hotswap.types.redaction import Secret
 
 __all__ = ["CREDENTIAL_PART", "AuthType", "Credential", "CredentialSpec", "TokenGrant"]
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotswap.errors import ErrorClassification, ErrorKind
-from hotswap.events import StreamFailure
-from hotswap.http import Failure, HttpResponse, TransportFailure
+from hotswap.types.errors import ErrorClassification, ErrorKind
+from hotswap.types.events import StreamFailure
+from hotswap.types.http import Failure, HttpResponse, TransportFailure
 
 __all__ = [
     "ErrorReport",
