@@ -19,29 +19,22 @@ import hotswap_anthropic
 import pytest
 
 from hotswap import ModelConfig, PluginHost
-from hotswap.testing.translation import assemble as assemble_events
+from hotswap.testing import assemble as assemble_events
 
 CREDENTIAL_VARIABLES = (
     "ANTHROPIC_API_KEY",
     "CLAUDE_CODE_OAUTH_TOKEN",
     "ANTHROPIC_OAUTH_TOKEN",
     "HOTSWAP_ANTHROPIC_TOKEN_URL",
-    "PI_CODING_AGENT_DIR",
-    "AL_CREDENTIALS_PATH",
 )
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty home directory, and no Anthropic credential anywhere in the environment."""
-    path = tmp_path / "home"
-    path.mkdir()
-    monkeypatch.setenv("HOME", str(path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(path / ".config"))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(path / "credentials"))
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    return path
+    return isolated_home
 
 
 @pytest.fixture

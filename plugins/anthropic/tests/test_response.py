@@ -23,7 +23,7 @@ from hotswap.plugin import (
     UsageUpdate,
 )
 from hotswap.plugin.framing import Frame
-from hotswap.testing.translation import translate
+from hotswap.testing import translate
 
 from .conftest import assemble, model, sse
 

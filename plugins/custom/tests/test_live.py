@@ -7,7 +7,8 @@ import os
 
 import hotswap_custom
 import pytest
-from hotswap_openai.testing import Harness, assemble, request
+
+from hotswap.testing import Harness, assemble, request
 
 BASE_URL = os.environ.get("HOTSWAP_CUSTOM_BASE_URL")
 pytestmark = [

@@ -4,11 +4,10 @@ no key unless asked for, extra headers and body fields from config, streams and 
 from __future__ import annotations
 
 import pytest
-from hotswap_openai.testing import assemble, request
 
 from hotswap import AuthError, CredentialError, RateLimitedError, ServerError
 from hotswap.plugin import ConfigError, UsageUpdate
-from hotswap.testing import RateLimit, Reply, ServerFault, ToolCall
+from hotswap.testing import RateLimit, Reply, ServerFault, ToolCall, assemble, request
 
 
 def test_no_key_is_sent_by_default(custom, simulator):

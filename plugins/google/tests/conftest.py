@@ -12,22 +12,17 @@ import hotswap_google
 import pytest
 
 from hotswap import ModelConfig, PluginHost
-from hotswap.testing.translation import assemble as assemble_events
+from hotswap.testing import assemble as assemble_events
 
-VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "AL_CREDENTIALS_PATH", "PI_CODING_AGENT_DIR")
+VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty home directory, and no Gemini key anywhere in the environment."""
-    path = tmp_path / "home"
-    path.mkdir()
-    monkeypatch.setenv("HOME", str(path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(path / ".config"))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(path / "credentials"))
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    return path
+    return isolated_home
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hotswap.plugin import (
     Message,
     ToolDefinition,
 )
-from hotswap.testing.translation import assemble
+from hotswap.testing import assemble
 from hotswap.wire.exchange import Exchange
 from hotswap.wire.transport import Transport
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hotswap_groq
 import pytest
-from hotswap_openai.testing import Harness
+
+from hotswap.testing import Harness
 
 KEY = "gsk_simulated_groq_key_0001"
 
 
 @pytest.fixture
-def groq(simulator, tmp_path, monkeypatch) -> Harness:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+def groq(simulator, isolated_home, monkeypatch) -> Harness:
     monkeypatch.setenv("GROQ_API_KEY", KEY)
     return Harness(
         hotswap_groq.plugin, model="llama-3.3-70b-versatile", base_url=f"{simulator.url}/openai/v1"

@@ -7,9 +7,9 @@ import json
 
 import hotswap_groq
 import pytest
-from hotswap_openai.testing import Harness
 
 from hotswap.plugin import ErrorKind, HttpResponse, StreamFailure
+from hotswap.testing import Harness
 
 K = ErrorKind
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hotswap_openai.testing import assemble, request
 
 from hotswap import (
     ContextLengthError,
@@ -16,7 +15,7 @@ from hotswap import (
     ServerError,
 )
 from hotswap.plugin import FinishReason, UsageUpdate
-from hotswap.testing import RateLimit, RawResponse, Reply, ToolCall
+from hotswap.testing import RateLimit, RawResponse, Reply, ToolCall, assemble, request
 
 from .conftest import KEY
 

@@ -8,7 +8,6 @@ import json
 
 import pytest
 from hotswap_mistral import tool_call_id
-from hotswap_openai.testing import assemble, request
 
 from hotswap import (
     ContextLengthError,
@@ -18,7 +17,15 @@ from hotswap import (
     ServerError,
 )
 from hotswap.plugin import Message, ToolCall, UsageUpdate
-from hotswap.testing import ContextTooLong, Overloaded, RateLimit, RawResponse, Reply
+from hotswap.testing import (
+    ContextTooLong,
+    Overloaded,
+    RateLimit,
+    RawResponse,
+    Reply,
+    assemble,
+    request,
+)
 from hotswap.testing import ToolCall as ScriptedCall
 
 from .conftest import KEY

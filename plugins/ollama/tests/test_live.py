@@ -11,7 +11,7 @@ import pytest
 from hotswap import ModelConfig, PluginHost
 from hotswap.engine.catalog import list_models
 from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
-from hotswap.testing.translation import assemble
+from hotswap.testing import assemble
 from hotswap.wire.exchange import Exchange
 from hotswap.wire.transport import Transport
 

@@ -17,7 +17,7 @@ from hotswap.plugin import (
     Usage,
     UsageUpdate,
 )
-from hotswap.testing.translation import translate
+from hotswap.testing import translate
 
 from .conftest import assemble
 

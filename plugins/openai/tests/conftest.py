@@ -7,18 +7,17 @@ from pathlib import Path
 
 import hotswap_openai
 import pytest
-from hotswap_openai.testing import Harness
+
+from hotswap.testing import Harness
 
 KEY = "sk-simulated-openai-key-0001"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty home, and only the simulated key in the environment."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    return tmp_path
+    return isolated_home
 
 
 @pytest.fixture

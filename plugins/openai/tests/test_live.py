@@ -6,9 +6,9 @@ import os
 
 import hotswap_openai
 import pytest
-from hotswap_openai.testing import Harness, request
 
 from hotswap.plugin import FinishReason
+from hotswap.testing import Harness, request
 
 pytestmark = [
     pytest.mark.live,

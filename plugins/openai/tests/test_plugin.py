@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from hotswap_openai.testing import probe_installed
 
 from hotswap import PluginHost
+from hotswap.testing import probe_installed
 
 PLUGIN = Path(__file__).resolve().parents[1]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hotswap_openai
 import pytest
 from hotswap_openai.compat import OpenAICompatible, Quirks, Reasoning, efforts_within
-from hotswap_openai.testing import request
 
 from hotswap import ModelConfig
 from hotswap.plugin import ConfigError, Message, ProviderInfo, ThinkingLevel, ToolCall
+from hotswap.testing import request
 
 L = ThinkingLevel
 

@@ -7,7 +7,6 @@ import json
 import pytest
 from hotswap_openai.compat import Quirks
 from hotswap_openai.response import ChatStream, parse_completion
-from hotswap_openai.testing import assemble, translate
 
 from hotswap.plugin import (
     Finish,
@@ -19,6 +18,7 @@ from hotswap.plugin import (
     UsageUpdate,
 )
 from hotswap.plugin.framing import Frame
+from hotswap.testing import assemble, translate
 
 QUIRKS = Quirks()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hotswap_openai.testing import assemble, request
 
 from hotswap import (
     AuthError,
@@ -42,6 +41,8 @@ from hotswap.testing import (
     ServerFault,
     StreamError,
     Unauthorized,
+    assemble,
+    request,
 )
 from hotswap.testing import ToolCall as ScriptedCall
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import hotswap_openrouter
 import pytest
-from hotswap_openai.testing import Harness
+
+from hotswap.testing import Harness
 
 KEY = "sk-or-v1-simulated-key-0001"
 MODEL = "anthropic/claude-sonnet-4.5"
 
 
 @pytest.fixture
-def openrouter(simulator, tmp_path, monkeypatch) -> Harness:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+def openrouter(simulator, isolated_home, monkeypatch) -> Harness:
     monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
     return Harness(hotswap_openrouter.plugin, model=MODEL, base_url=f"{simulator.url}/api/v1")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hotswap_openai.testing import probe_installed
 
 from hotswap import PluginHost
+from hotswap.testing import probe_installed
 
 PLUGINS = Path(__file__).resolve().parents[2]
 

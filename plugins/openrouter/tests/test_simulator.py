@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hotswap_openai.testing import assemble, request
 
 from hotswap import (
     Config,
@@ -28,6 +27,8 @@ from hotswap.testing import (
     ServerFault,
     StreamError,
     ToolCall,
+    assemble,
+    request,
 )
 
 from .conftest import KEY, MODEL

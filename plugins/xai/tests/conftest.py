@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hotswap_xai
 import pytest
-from hotswap_openai.testing import Harness
+
+from hotswap.testing import Harness
 
 KEY = "xai-simulated-key-0001"
 
 
 @pytest.fixture
-def xai(simulator, tmp_path, monkeypatch) -> Harness:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
+def xai(simulator, isolated_home, monkeypatch) -> Harness:
     monkeypatch.setenv("XAI_API_KEY", KEY)
     return Harness(hotswap_xai.plugin, model="grok-3", base_url=f"{simulator.url}/v1")

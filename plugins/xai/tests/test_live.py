@@ -6,7 +6,8 @@ import os
 
 import hotswap_xai
 import pytest
-from hotswap_openai.testing import Harness, assemble, request
+
+from hotswap.testing import Harness, assemble, request
 
 pytestmark = [
     pytest.mark.live,

@@ -4,11 +4,18 @@ sent, a streamed tool call with usage, and xAI's own error shapes (a bad key is 
 from __future__ import annotations
 
 import pytest
-from hotswap_openai.testing import assemble, request
 
 from hotswap import AuthError, ContextLengthError, QuotaExhaustedError, RateLimitedError
 from hotswap.plugin import UsageUpdate
-from hotswap.testing import ContextTooLong, QuotaExhausted, RateLimit, Reply, ToolCall
+from hotswap.testing import (
+    ContextTooLong,
+    QuotaExhausted,
+    RateLimit,
+    Reply,
+    ToolCall,
+    assemble,
+    request,
+)
 
 from .conftest import KEY
 

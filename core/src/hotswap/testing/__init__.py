@@ -12,9 +12,14 @@ checks, answers ``"echo: <last user text>"``, and fails on demand, per model, fr
         ...  # point any client at sim.url
         assert sim.count("claude-sonnet-4-5") == 3
 
-With pytest, the ``simulator`` fixture gives each test a fresh, running one. From a shell,
-``hotswap simulate`` serves one until stopped. The server needs the ``simulator`` extra
-(``pip install 'hotswap[simulator]'``, which brings aiohttp); importing this package does not.
+With pytest, the ``simulator`` fixture gives each test a fresh, running one, and
+``isolated_home`` a home where no credential of the machine is found. From a shell,
+``hotswap simulate`` serves one until stopped. A plugin's tests find their tools here too:
+:class:`Harness` (the plugin alone in a host, over real HTTP), :func:`request`,
+:func:`translate` and :func:`assemble` (its translation on bytes alone), and
+:func:`probe_installed` (the plugin installed alone in another environment). The server
+needs the ``simulator`` extra (``pip install 'hotswap[simulator]'``, which brings aiohttp);
+importing this package does not.
 """
 
 from __future__ import annotations
@@ -44,10 +49,12 @@ if TYPE_CHECKING:
         StreamError,
         Unauthorized,
     )
+    from hotswap.testing.plugins import Harness, probe_installed
     from hotswap.testing.recording import RecordedRequest
     from hotswap.testing.replies import Reply, ToolCall
     from hotswap.testing.scripts import Script, Step
     from hotswap.testing.simulator import Simulator
+    from hotswap.testing.translation import assemble, request, translate
 
 _FAULTS = (
     "ContentFilter",
@@ -72,6 +79,8 @@ _FAULTS = (
 )
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(_FAULTS, "hotswap.testing.faults"),
+    **dict.fromkeys(("Harness", "probe_installed"), "hotswap.testing.plugins"),
+    **dict.fromkeys(("assemble", "request", "translate"), "hotswap.testing.translation"),
     "RecordedRequest": "hotswap.testing.recording",
     "Reply": "hotswap.testing.replies",
     "ToolCall": "hotswap.testing.replies",
@@ -88,6 +97,7 @@ __all__ = [
     "Fault",
     "Forbidden",
     "Hang",
+    "Harness",
     "Malformed",
     "Overloaded",
     "PromptBlocked",
@@ -106,6 +116,10 @@ __all__ = [
     "StreamError",
     "ToolCall",
     "Unauthorized",
+    "assemble",
+    "probe_installed",
+    "request",
+    "translate",
 ]
 
 

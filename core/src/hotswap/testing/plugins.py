@@ -1,10 +1,10 @@
-"""Helpers for testing an OpenAI-compatible plugin, over real HTTP against hotswap's simulator
-(``hotswap.testing``) or on bytes alone. Not imported by the plugin itself, since they load the
-core's transport::
+"""Testing a provider plugin: alone in a plugin host, over real HTTP against the simulator (or any
+server), and installed alone in another environment. A plugin's tests import this module (through
+:mod:`hotswap.testing`) instead of the core's exchange and transport, which may change::
 
-    from hotswap_openai.testing import Harness
+    from hotswap.testing import Harness
 
-    def test_an_answer(simulator, monkeypatch):
+    def test_an_answer(simulator, isolated_home, monkeypatch):
         monkeypatch.setenv("ACME_API_KEY", "sk-test")
         acme = Harness(plugin, base_url=f"{simulator.url}/v1", model="acme-1")
         assert acme.complete("hi").text == "echo: hi"
@@ -14,29 +14,29 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from hotswap.plugin import (
-    Completion,
-    CompletionRequest,
-    ErrorClassification,
-    Failure,
-    ModelConfig,
-    ProviderPlugin,
-    StreamEvent,
-)
+from hotswap.config import ModelConfig
 from hotswap.plugin.host import PluginHost
-from hotswap.testing.translation import assemble, request, translate
+from hotswap.plugin.provider import ProviderPlugin
+from hotswap.testing.translation import request
+from hotswap.types.completion import Completion
+from hotswap.types.errors import ErrorClassification
+from hotswap.types.events import StreamEvent
+from hotswap.types.http import Failure
+from hotswap.types.request import CompletionRequest
 from hotswap.wire.exchange import Exchange
 from hotswap.wire.transport import Transport
 
-__all__ = ["Harness", "assemble", "probe_installed", "request", "translate"]
+__all__ = ["Harness", "probe_installed"]
 
 
 class Harness:
-    """One plugin, alone in a plugin host, and one configured model to send requests to.
+    """One plugin, alone in a plugin host, and one configured model to send requests to. Each
+    call opens its own transport, so calls share nothing but the host (and so the credentials
+    it resolved).
 
     :param plugin: the plugin instance the entry point names.
     :param fields: the model's configuration (``model``, ``base_url``, ``options``...).
@@ -48,7 +48,7 @@ class Harness:
         self.model = ModelConfig(**{"name": "model", "provider": plugin.info.name, **fields})
 
     def configured(self, **fields: Any) -> Harness:
-        """The same plugin with a model whose configuration differs by ``fields``."""
+        """The same plugin and host with a model whose configuration differs by ``fields``."""
         other = Harness.__new__(Harness)
         other.host = self.host
         other.model = self.model.model_copy(update=fields)
@@ -59,13 +59,24 @@ class Harness:
         return self.host.classify_error(self.model, failure)
 
     def exchange(self, sent: CompletionRequest | str, *, stream: bool) -> Exchange:
+        """The prepared call for ``sent``, credentials resolved and body built, not yet sent
+        (what :meth:`send` and :meth:`send_stream` take)."""
         asked = request(sent) if isinstance(sent, str) else sent
         return Exchange(self.host, self.model, asked, stream=stream)
 
+    def send(self, exchange: Exchange) -> Completion:
+        """The whole answer to a prepared ``exchange``."""
+        with Transport() as transport:
+            return transport.complete(exchange)
+
+    def send_stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
+        """The streamed answer to a prepared ``exchange``, event by event."""
+        with Transport() as transport:
+            yield from transport.stream(exchange)
+
     def complete(self, sent: CompletionRequest | str = "hi there") -> Completion:
         """The whole answer to ``sent``."""
-        with Transport() as transport:
-            return transport.complete(self.exchange(sent, stream=False))
+        return self.send(self.exchange(sent, stream=False))
 
     def stream(self, sent: CompletionRequest | str = "hi there") -> list[StreamEvent]:
         """Every event of the streamed answer to ``sent``."""
@@ -73,15 +84,26 @@ class Harness:
 
     def events(self, sent: CompletionRequest | str = "hi there") -> Iterator[StreamEvent]:
         """The streamed answer to ``sent``, event by event (so those before an error are seen)."""
-        with Transport() as transport:
-            yield from transport.stream(self.exchange(sent, stream=True))
+        return self.send_stream(self.exchange(sent, stream=True))
+
+    async def acomplete(self, sent: CompletionRequest | str = "hi there") -> Completion:
+        """The whole answer to ``sent``, through the async transport."""
+        async with Transport() as transport:
+            return await transport.acomplete(self.exchange(sent, stream=False))
+
+    async def aevents(
+        self, sent: CompletionRequest | str = "hi there"
+    ) -> AsyncIterator[StreamEvent]:
+        """The streamed answer to ``sent`` through the async transport, event by event."""
+        async with Transport() as transport:
+            async for event in transport.astream(self.exchange(sent, stream=True)):
+                yield event
 
 
 _PROBE = """
 import json, sys
-from hotswap.plugin import HttpResponse, Message, CompletionRequest
+from hotswap.plugin import CompletionRequest, HttpResponse, Message, ModelConfig
 from hotswap.plugin.host import default_host
-from hotswap.plugin import ModelConfig
 provider, model_id = sys.argv[1:]
 host = default_host()
 model = ModelConfig(name="m", provider=provider, model=model_id, base_url="http://127.0.0.1:9/v1")
@@ -99,9 +121,9 @@ print(json.dumps({
 
 def probe_installed(python: Path, provider: str, model_id: str) -> dict[str, Any]:
     """Run ``python`` (another environment's) to load every installed plugin, build a streamed
-    request for ``provider``'s ``model_id`` and read a canned answer; what it found: the loaded
-    ``plugins`` as ``(name, status)``, the request's ``path`` and ``model``, the answer's
-    ``text``."""
+    request for ``provider``'s ``model_id`` and read a canned answer in the OpenAI chat format;
+    what it found: the loaded ``plugins`` as ``(name, status)``, the request's ``path`` and
+    ``model``, the answer's ``text``."""
     found = subprocess.run(
         [str(python), "-c", _PROBE, provider, model_id], check=True, capture_output=True, text=True
     )
