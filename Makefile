@@ -25,6 +25,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The long soak (minutes; not part of `make test`, which runs 2,000 calls of it): 50,000 calls
 # through the fault server, each with seeded random faults (docs/testing.md). The seed is printed
@@ -49,6 +50,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff check --fix .
