@@ -29,6 +29,22 @@ def test_import_hotswap_loads_nothing_it_does_not_need():
     assert not {m for m in modules if m.startswith("hotswap_")}
 
 
+def test_import_hotswap_loads_no_other_module_of_hotswap():
+    modules = imported_modules("import hotswap")
+
+    assert {m for m in modules if m.startswith("hotswap")} == {"hotswap"}
+
+
+def test_the_pytest_plugin_every_test_run_loads_imports_no_other_module_of_hotswap():
+    modules = imported_modules("import hotswap.testing.pytest_plugin")
+
+    assert {m for m in modules if m.startswith("hotswap")} == {
+        "hotswap",
+        "hotswap.testing",
+        "hotswap.testing.pytest_plugin",
+    }
+
+
 def test_using_a_type_does_not_load_plugins_or_the_cli():
     modules = imported_modules("import hotswap; hotswap.Message.user('hi'); hotswap.load_config")
 

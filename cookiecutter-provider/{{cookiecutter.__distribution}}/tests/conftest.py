@@ -1,6 +1,6 @@
 """Fixtures: a clean credential environment, and chains of this provider's models pointed at
-hotswap's provider simulator (the ``simulator`` fixture, from hotswap's pytest plugin), which
-answers over real HTTP on 127.0.0.1."""
+hotswap's provider simulator, which answers over real HTTP on 127.0.0.1 (the ``simulator`` and
+``isolated_home`` fixtures come from hotswap's pytest plugin)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hotswap import FailoverChain, FailoverSettings, ModelConfig, PluginHost, Transport
-from hotswap.engine import MemoryBreakerStore
+from hotswap import (
+    FailoverChain,
+    FailoverSettings,
+    MemoryBreakerStore,
+    ModelConfig,
+    PluginHost,
+    Transport,
+)
 from hotswap.testing import Simulator
 
 from {{ cookiecutter.__package }} import plugin
@@ -22,13 +28,10 @@ ChainFactory = Callable[..., FailoverChain]
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty home and config directory, and no key for this provider anywhere."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
-    monkeypatch.setenv("HOTSWAP_CREDENTIALS_DIR", str(tmp_path / "credentials"))
     monkeypatch.delenv("{{ cookiecutter.env_var }}", raising=False)
-    return tmp_path
+    return isolated_home
 
 
 @pytest.fixture

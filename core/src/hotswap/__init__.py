@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hotswap.config import Config, FailoverSettings, ModelConfig, load_config
-    from hotswap.engine import FailoverChain, Session, chain
-    from hotswap.plugin.host import PluginHost
+    from hotswap.engine import BreakerStore, FailoverChain, MemoryBreakerStore, Session, chain
+    from hotswap.engine.catalog import list_models
+    from hotswap.plugin.host import PluginHost, default_host
     from hotswap.types.attempts import (
         AllModelsFailedError,
         Attempt,
@@ -60,13 +61,19 @@ if TYPE_CHECKING:
         UsageUpdate,
     )
     from hotswap.types.messages import ImagePart, Message, TextPart, ToolCall, ToolDefinition
+    from hotswap.types.redaction import Secret
     from hotswap.types.request import CompletionOptions, ThinkingLevel
     from hotswap.wire.transport import Transport
 
 _EXPORTS: dict[str, str] = {
-    **dict.fromkeys(("FailoverChain", "Session", "chain"), "hotswap.engine"),
+    **dict.fromkeys(
+        ("BreakerStore", "FailoverChain", "MemoryBreakerStore", "Session", "chain"),
+        "hotswap.engine",
+    ),
     **dict.fromkeys(("Config", "FailoverSettings", "ModelConfig", "load_config"), "hotswap.config"),
-    "PluginHost": "hotswap.plugin.host",
+    "list_models": "hotswap.engine.catalog",
+    **dict.fromkeys(("PluginHost", "default_host"), "hotswap.plugin.host"),
+    "Secret": "hotswap.types.redaction",
     "Transport": "hotswap.wire.transport",
     **dict.fromkeys(
         ("ImagePart", "Message", "TextPart", "ToolCall", "ToolDefinition"), "hotswap.types.messages"

@@ -9,9 +9,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost
 from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
-from hotswap.testing import assemble
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap.testing import Harness, assemble
 
 pytestmark = [
     pytest.mark.live,
@@ -33,8 +31,7 @@ def host() -> PluginHost:
 
 
 def test_a_real_answer(host):
-    with Transport() as transport:
-        completion = transport.complete(Exchange(host, MODEL, REQUEST, stream=False))
+    completion = Harness.on(host, MODEL).complete(REQUEST)
 
     assert "pong" in completion.text.lower()
     assert completion.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
@@ -42,8 +39,7 @@ def test_a_real_answer(host):
 
 
 def test_a_real_stream(host):
-    with Transport() as transport:
-        completion = assemble(transport.stream(Exchange(host, MODEL, REQUEST, stream=True)))
+    completion = assemble(Harness.on(host, MODEL).events(REQUEST))
 
     assert "pong" in completion.text.lower()
     assert completion.usage.output_tokens > 0

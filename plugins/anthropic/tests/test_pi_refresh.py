@@ -13,8 +13,7 @@ from hotswap_anthropic.auth import CLIENT_ID
 
 from hotswap import AuthError, CredentialError
 from hotswap.plugin import CompletionRequest, Message, TextDelta
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap.testing import Harness
 
 from .conftest import Answer, model, write_pi_auth
 
@@ -67,8 +66,7 @@ def test_an_expired_login_is_refreshed_and_the_request_sent_with_the_new_token(
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
     before = int(time.time() * 1000)
 
-    with Transport() as transport:
-        completion = transport.complete(Exchange(host, pi_model, HI, stream=False))
+    completion = Harness.on(host, pi_model).complete(HI)
 
     after = int(time.time() * 1000)
     [refresh] = token_endpoint.received
@@ -103,9 +101,8 @@ def test_the_refreshed_login_is_used_as_it_is_by_the_next_request(
 ):
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
 
-    with Transport() as transport:
-        transport.complete(Exchange(host, pi_model, HI, stream=False))
-        transport.complete(Exchange(host, pi_model, HI, stream=False))
+    Harness.on(host, pi_model).complete(HI)
+    Harness.on(host, pi_model).complete(HI)
 
     assert len(token_endpoint.received) == 1
     assert [r.headers["authorization"] for r in simulator.requests] == [
@@ -116,8 +113,7 @@ def test_the_refreshed_login_is_used_as_it_is_by_the_next_request(
 def test_a_stream_refreshes_first_too(host, expired_login, token_endpoint, simulator, pi_model):
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
 
-    with Transport() as transport:
-        events = list(transport.stream(Exchange(host, pi_model, HI, stream=True)))
+    events = list(Harness.on(host, pi_model).events(HI))
 
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "echo: hi there"
     assert simulator.requests[0].headers["authorization"] == "Bearer sk-ant-oat01-fresh-access"
@@ -130,8 +126,8 @@ def test_a_refused_refresh_says_what_happened_and_leaves_the_file_alone(
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(refusal, status=400))
     written = expired_login.read_text()
 
-    with Transport() as transport, pytest.raises(CredentialError) as raised:
-        transport.complete(Exchange(host, pi_model, HI, stream=False))
+    with pytest.raises(CredentialError) as raised:
+        Harness.on(host, pi_model).complete(HI)
 
     assert raised.value.kind == "auth"  # the chain moves on to its next model
     assert raised.value.provider_message == (
@@ -152,8 +148,8 @@ def test_an_unreachable_token_endpoint_is_a_credential_error(
         port = probe.getsockname()[1]
     monkeypatch.setenv("HOTSWAP_ANTHROPIC_TOKEN_URL", f"http://127.0.0.1:{port}/token")
 
-    with Transport() as transport, pytest.raises(CredentialError, match="could not be refreshed"):
-        transport.complete(Exchange(host, pi_model, HI, stream=False))
+    with pytest.raises(CredentialError, match="could not be refreshed"):
+        Harness.on(host, pi_model).complete(HI)
 
     assert simulator.requests == []
 
@@ -162,7 +158,7 @@ def test_an_expired_login_without_a_refresh_token_asks_for_a_new_login(host, hom
     write_pi_auth(home, {"anthropic": {**EXPIRED, "refresh": ""}})
 
     with pytest.raises(CredentialError, match="has expired and holds no refresh token"):
-        Exchange(host, pi_model, HI, stream=False)
+        Harness.on(host, pi_model).exchange(HI, stream=False)
 
 
 REVOKED = {**EXPIRED, "access": "sk-ant-oat01-revoked-access", "expires": 4102444800000}
@@ -176,13 +172,13 @@ def test_a_token_refused_before_its_expiry_is_refreshed_once_and_the_request_sen
     simulator.accept_keys("anthropic", "sk-ant-oat01-fresh-access")
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
 
-    with Transport() as transport:
-        exchange = Exchange(host, pi_model, HI, stream=stream)
-        if stream:
-            events = list(transport.stream(exchange))
-            text = "".join(e.text for e in events if isinstance(e, TextDelta))
-        else:
-            text = transport.complete(exchange).text
+    harness = Harness.on(host, pi_model)
+    exchange = harness.exchange(HI, stream=stream)
+    if stream:
+        events = list(harness.send_stream(exchange))
+        text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    else:
+        text = harness.send(exchange).text
 
     assert text == "echo: hi there"
     assert [r.headers["authorization"] for r in simulator.requests] == [
@@ -199,8 +195,8 @@ def test_a_token_refused_again_after_the_refresh_is_an_auth_error(
     simulator.accept_keys("anthropic", "sk-ant-api03-some-other-key")
     token_endpoint.answer(TOKEN_PATH, Answer.of_json(GRANT))
 
-    with Transport() as transport, pytest.raises(AuthError):
-        transport.complete(Exchange(host, pi_model, HI, stream=False))
+    with pytest.raises(AuthError):
+        Harness.on(host, pi_model).complete(HI)
 
     assert len(simulator.requests) == 2
     assert len(token_endpoint.received) == 1
@@ -209,12 +205,12 @@ def test_a_token_refused_again_after_the_refresh_is_an_auth_error(
 def test_a_login_another_process_refreshed_meanwhile_is_used_without_refreshing_again(
     host, home, expired_login, token_endpoint, simulator, pi_model
 ):
-    exchange = Exchange(host, pi_model, HI, stream=False)  # read the expired login
+    harness = Harness.on(host, pi_model)
+    exchange = harness.exchange(HI, stream=False)  # read the expired login
     fresh = {**EXPIRED, "access": "sk-ant-oat01-refreshed-by-pi", "expires": 4102444800000}
     write_pi_auth(home, {**OTHERS, "anthropic": fresh})
 
-    with Transport() as transport:
-        transport.complete(exchange)
+    harness.send(exchange)
 
     assert token_endpoint.received == []
     assert simulator.requests[0].headers["authorization"] == "Bearer sk-ant-oat01-refreshed-by-pi"

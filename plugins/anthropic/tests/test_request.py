@@ -14,12 +14,12 @@ from hotswap.plugin import (
     HttpResponse,
     ImagePart,
     Message,
+    NamedToolChoice,
     TextPart,
     ThinkingPart,
     ToolCall,
     ToolDefinition,
 )
-from hotswap.types.request import NamedToolChoice
 
 from .conftest import model
 

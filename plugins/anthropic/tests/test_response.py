@@ -11,6 +11,7 @@ from hotswap.plugin import (
     CompletionRequest,
     Finish,
     FinishReason,
+    Frame,
     HttpResponse,
     Message,
     StreamFailure,
@@ -22,7 +23,6 @@ from hotswap.plugin import (
     Usage,
     UsageUpdate,
 )
-from hotswap.plugin.framing import Frame
 from hotswap.testing import translate
 
 from .conftest import assemble, model, sse

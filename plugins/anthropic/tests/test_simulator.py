@@ -1,4 +1,4 @@
-"""End to end through the core's Exchange and Transport, over real HTTP, against the provider
+"""End to end through the plugin harness, over real HTTP, against the provider
 simulator (hotswap.testing): the exact request each auth type sends, answers and streams, and
 every error kind the simulator can produce."""
 
@@ -34,6 +34,7 @@ from hotswap.testing import (
     ContextTooLong,
     Cut,
     Forbidden,
+    Harness,
     Malformed,
     Overloaded,
     QuotaExhausted,
@@ -44,20 +45,12 @@ from hotswap.testing import (
     ToolCall,
     Unauthorized,
 )
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model, write_pi_auth
 
 API_KEY = "sk-ant-api03-simulated-key-0001"
 OAUTH_TOKEN = "sk-ant-oat01-simulated-token-0001"
 HI = CompletionRequest(messages=(Message.user("hi there"),))
-
-
-@pytest.fixture
-def transport():
-    with Transport() as transport:
-        yield transport
 
 
 @pytest.fixture
@@ -70,23 +63,23 @@ def against(simulator):
     return configure
 
 
-def complete(host, transport, config, request=HI):
-    return transport.complete(Exchange(host, config, request, stream=False))
+def complete(host, config, request=HI):
+    return Harness.on(host, config).complete(request)
 
 
-def stream(host, transport, config, request=HI) -> list[Any]:
-    return list(transport.stream(Exchange(host, config, request, stream=True)))
+def stream(host, config, request=HI) -> list[Any]:
+    return Harness.on(host, config).stream(request)
 
 
 # -- the exact request per auth type ------------------------------------------------------------
 
 
 def test_an_api_key_from_the_environment_is_sent_as_x_api_key(
-    host, transport, simulator, against, monkeypatch
+    host, simulator, against, monkeypatch
 ):
     monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
 
-    completion = complete(host, transport, against())
+    completion = complete(host, against())
 
     assert (completion.model, completion.provider) == ("claude", "anthropic")
     [sent] = simulator.requests
@@ -105,11 +98,11 @@ def test_an_api_key_from_the_environment_is_sent_as_x_api_key(
 
 @pytest.mark.parametrize("variable", ["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_OAUTH_TOKEN"])
 def test_an_oauth_token_is_sent_as_a_bearer_token_with_the_oauth_beta(
-    host, transport, simulator, against, monkeypatch, variable
+    host, simulator, against, monkeypatch, variable
 ):
     monkeypatch.setenv(variable, OAUTH_TOKEN)
 
-    complete(host, transport, against(auth_type="oauth_token"))
+    complete(host, against(auth_type="oauth_token"))
 
     [sent] = simulator.requests
     assert sent.headers["authorization"] == f"Bearer {OAUTH_TOKEN}"
@@ -122,11 +115,11 @@ def test_an_oauth_token_is_sent_as_a_bearer_token_with_the_oauth_beta(
 
 
 def test_an_oauth_token_configured_as_an_api_key_is_sent_as_a_bearer_token(
-    host, transport, simulator, against, monkeypatch
+    host, simulator, against, monkeypatch
 ):
     monkeypatch.setenv("ANTHROPIC_API_KEY", OAUTH_TOKEN)
 
-    completion = complete(host, transport, against(auth_type="api_key"))
+    completion = complete(host, against(auth_type="api_key"))
 
     [sent] = simulator.requests
     assert sent.headers["authorization"] == f"Bearer {OAUTH_TOKEN}"
@@ -134,19 +127,19 @@ def test_an_oauth_token_configured_as_an_api_key_is_sent_as_a_bearer_token(
     assert completion.text == "echo: hi there"
 
 
-def test_a_pi_api_key_entry_is_sent_as_x_api_key(host, home, transport, simulator, against):
+def test_a_pi_api_key_entry_is_sent_as_x_api_key(host, home, simulator, against):
     write_pi_auth(home, {"anthropic": {"type": "api_key", "key": API_KEY}})
 
-    complete(host, transport, against(auth_type="pi_auth"))
+    complete(host, against(auth_type="pi_auth"))
 
     assert simulator.requests[0].headers["x-api-key"] == API_KEY
 
 
-def test_a_pi_oauth_login_is_sent_as_a_bearer_token(host, home, transport, simulator, against):
+def test_a_pi_oauth_login_is_sent_as_a_bearer_token(host, home, simulator, against):
     entry = {"type": "oauth", "access": OAUTH_TOKEN, "refresh": "r-1", "expires": 4102444800000}
     write_pi_auth(home, {"anthropic": entry})
 
-    complete(host, transport, against(auth_type="pi_auth"))
+    complete(host, against(auth_type="pi_auth"))
 
     [sent] = simulator.requests
     assert sent.headers["authorization"] == f"Bearer {OAUTH_TOKEN}"
@@ -155,13 +148,13 @@ def test_a_pi_oauth_login_is_sent_as_a_bearer_token(host, home, transport, simul
 
 
 def test_a_refused_oauth_token_is_an_auth_error_suggesting_an_api_key(
-    host, transport, simulator, against, monkeypatch
+    host, simulator, against, monkeypatch
 ):
     monkeypatch.setenv("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
     simulator.accept_keys("anthropic", "sk-ant-oat01-some-other-token")
 
     with pytest.raises(AuthError) as raised:
-        complete(host, transport, against(auth_type="oauth_token"))
+        complete(host, against(auth_type="oauth_token"))
 
     assert raised.value.status == 401
     assert "refused the Claude subscription (OAuth) token" in str(raised.value)
@@ -178,8 +171,8 @@ def keyed(home, monkeypatch):
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
-    completion = complete(host, transport, against())
+def test_a_whole_answer_comes_back_as_a_completion(host, against):
+    completion = complete(host, against())
 
     assert completion.text == "echo: hi there"
     assert (completion.finish_reason, completion.raw_finish_reason) == (
@@ -195,8 +188,8 @@ def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_stream_yields_text_as_it_arrives_and_ends_with_one_finish(host, transport, against):
-    events = stream(host, transport, against())
+def test_a_stream_yields_text_as_it_arrives_and_ends_with_one_finish(host, against):
+    events = stream(host, against())
 
     assert [e for e in events if isinstance(e, TextDelta)] == [
         TextDelta("echo: "),
@@ -208,14 +201,12 @@ def test_a_stream_yields_text_as_it_arrives_and_ends_with_one_finish(host, trans
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_streamed_tool_call_is_assembled_from_its_json_fragments(
-    host, transport, simulator, against
-):
+def test_a_streamed_tool_call_is_assembled_from_its_json_fragments(host, simulator, against):
     arguments = {"city": "Oslo", "days": 3, "units": "metric", "detail": ["wind", "rain"]}
     simulator.script(
         "claude-sonnet-4-5", [Reply(text="", tool_calls=(ToolCall("get_weather", arguments),))]
     )
-    completion = assemble(stream(host, transport, against()))
+    completion = assemble(stream(host, against()))
 
     assert completion.finish_reason is FinishReason.TOOL_CALLS
     [call] = completion.tool_calls
@@ -224,11 +215,9 @@ def test_a_streamed_tool_call_is_assembled_from_its_json_fragments(
 
 
 @pytest.mark.usefixtures("keyed")
-def test_thinking_is_asked_for_kept_with_its_signature_and_sent_back(
-    host, transport, simulator, against
-):
+def test_thinking_is_asked_for_kept_with_its_signature_and_sent_back(host, simulator, against):
     config = against(thinking_level="low")
-    first = assemble(stream(host, transport, config))
+    first = assemble(stream(host, config))
 
     [thinking] = first.thinking
     assert thinking.text == "thinking about: hi there"
@@ -236,7 +225,7 @@ def test_thinking_is_asked_for_kept_with_its_signature_and_sent_back(
     follow_up = CompletionRequest(
         messages=(*HI.messages, first.to_message(), Message.user("and then?"))
     )
-    complete(host, transport, config, follow_up)
+    complete(host, config, follow_up)
 
     sent = simulator.requests[-1].json()
     assert sent["thinking"] == {"type": "enabled", "budget_tokens": 2048}
@@ -248,11 +237,9 @@ def test_thinking_is_asked_for_kept_with_its_signature_and_sent_back(
 
 
 @pytest.mark.usefixtures("keyed")
-def test_every_thinking_level_is_accepted_by_the_apis_budget_rules(host, transport, against):
+def test_every_thinking_level_is_accepted_by_the_apis_budget_rules(host, against):
     for level in ("minimal", "low", "medium", "high", "xhigh"):
-        completion = complete(
-            host, transport, against(model="claude-opus-4-1", thinking_level=level)
-        )
+        completion = complete(host, against(model="claude-opus-4-1", thinking_level=level))
         assert completion.thinking == (
             ThinkingPart(
                 text="thinking about: hi there",
@@ -263,10 +250,10 @@ def test_every_thinking_level_is_accepted_by_the_apis_budget_rules(host, transpo
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_refusal_is_a_content_filter_finish(host, transport, simulator, against):
+def test_a_refusal_is_a_content_filter_finish(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [ContentFilter()])
 
-    completion = complete(host, transport, against())
+    completion = complete(host, against())
 
     assert (completion.finish_reason, completion.raw_finish_reason) == (
         FinishReason.CONTENT_FILTER,
@@ -277,11 +264,9 @@ def test_a_refusal_is_a_content_filter_finish(host, transport, simulator, agains
 @pytest.mark.usefixtures("keyed")
 def test_the_async_transport_gives_the_same_answer(host, simulator, against):
     async def run():
-        async with Transport() as transport:
-            whole = await transport.acomplete(Exchange(host, against(), HI, stream=False))
-            events = [
-                e async for e in transport.astream(Exchange(host, against(), HI, stream=True))
-            ]
+        harness = Harness.on(host, against())
+        whole = await harness.acomplete(HI)
+        events = [e async for e in harness.aevents(HI)]
         return whole, events
 
     whole, events = asyncio.run(run())
@@ -309,76 +294,70 @@ def test_the_async_transport_gives_the_same_answer(host, simulator, against):
 )
 @pytest.mark.parametrize("streamed", [False, True])
 def test_each_error_answer_raises_its_kind(
-    host, transport, simulator, against, fault, error, status, streamed
+    host, simulator, against, fault, error, status, streamed
 ):
     simulator.script("claude-sonnet-4-5", [fault])
 
     send = stream if streamed else complete
 
     with pytest.raises(error) as raised:
-        send(host, transport, against())
+        send(host, against())
 
     assert (raised.value.status, raised.value.provider) == (status, "anthropic")
     assert type(raised.value) is error
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_rate_limit_carries_the_wait_it_asked_for(host, transport, simulator, against):
+def test_a_rate_limit_carries_the_wait_it_asked_for(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [RateLimit(retry_after=2)])
 
     with pytest.raises(RateLimitedError) as raised:
-        complete(host, transport, against())
+        complete(host, against())
 
     assert raised.value.retry_after == 2.0
     assert raised.value.code == "rate_limit_error"
 
 
 @pytest.mark.usefixtures("keyed")
-def test_an_error_event_after_content_has_started_raises_its_kind(
-    host, transport, simulator, against
-):
+def test_an_error_event_after_content_has_started_raises_its_kind(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [StreamError(after=4, error=Overloaded())])
 
     with pytest.raises(OverloadedError) as raised:
-        stream(host, transport, against())
+        stream(host, against())
 
     assert raised.value.status is None
     assert raised.value.code == "overloaded_error"
 
 
 @pytest.mark.usefixtures("keyed")
-def test_content_before_a_mid_stream_error_reaches_the_caller(host, transport, simulator, against):
+def test_content_before_a_mid_stream_error_reaches_the_caller(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [StreamError(after=4, error=RateLimit())])
     seen: list[Any] = []
 
     with pytest.raises(RateLimitedError):
-        seen.extend(transport.stream(Exchange(host, against(), HI, stream=True)))
+        seen.extend(Harness.on(host, against()).events(HI))
 
     assert any(isinstance(e, TextDelta) for e in seen)
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_stream_cut_before_message_stop_is_a_connection_error(
-    host, transport, simulator, against
-):
+def test_a_stream_cut_before_message_stop_is_a_connection_error(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [Cut(after=3)])
 
     with pytest.raises(ConnectionFailedError, match="ended before the provider signalled"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
 @pytest.mark.usefixtures("keyed")
-def test_malformed_json_is_a_server_error(host, transport, simulator, against):
+def test_malformed_json_is_a_server_error(host, simulator, against):
     simulator.script("claude-sonnet-4-5", [Malformed(after=2)])
 
     with pytest.raises(ServerError, match="could not be read"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_forced_tool_with_thinking_is_a_request_the_api_accepts(
-    host, transport, simulator, against
-):
+def test_a_forced_tool_with_thinking_is_a_request_the_api_accepts(host, simulator, against):
     options = CompletionOptions(
         thinking_level="high",
         tools=({"name": "lookup"},),
@@ -386,9 +365,7 @@ def test_a_forced_tool_with_thinking_is_a_request_the_api_accepts(
     )
     simulator.script("claude-sonnet-4-5", [Reply(text="", tool_calls=(ToolCall("lookup"),))])
 
-    completion = complete(
-        host, transport, against(), CompletionRequest(messages=HI.messages, options=options)
-    )
+    completion = complete(host, against(), CompletionRequest(messages=HI.messages, options=options))
 
     sent = simulator.requests[-1].json()
     assert "thinking" not in sent

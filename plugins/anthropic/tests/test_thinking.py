@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from hotswap_anthropic.thinking import is_adaptive
 
-from hotswap.plugin import CompletionOptions, CompletionRequest, Message
-from hotswap.types.request import NamedToolChoice
+from hotswap.plugin import CompletionOptions, CompletionRequest, Message, NamedToolChoice
+from hotswap.testing import Harness
 
 from .conftest import model
 
@@ -129,12 +129,10 @@ def test_an_unforced_tool_choice_keeps_thinking(host):
 
 
 def test_the_models_configured_level_applies_through_the_exchange(host, monkeypatch):
-    from hotswap.wire.exchange import Exchange
-
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-test-key-0001")
     configured = model(thinking_level="minimal")
     request = CompletionRequest(messages=(Message.user("hi"),))
 
-    exchange = Exchange(host, configured, request, stream=False)
+    exchange = Harness.on(host, configured).exchange(request, stream=False)
 
     assert b'"thinking":{"type":"enabled","budget_tokens":1024}' in exchange.body

@@ -16,9 +16,7 @@ from hotswap.plugin import (
     Message,
     ToolDefinition,
 )
-from hotswap.testing import assemble
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap.testing import Harness, assemble
 
 pytestmark = [
     pytest.mark.live,
@@ -45,8 +43,7 @@ def host() -> PluginHost:
 
 
 def test_a_real_answer(host):
-    with Transport() as transport:
-        completion = transport.complete(Exchange(host, MODEL, REQUEST, stream=False))
+    completion = Harness.on(host, MODEL).complete(REQUEST)
 
     assert "pong" in completion.text.lower()
     assert completion.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
@@ -54,8 +51,7 @@ def test_a_real_answer(host):
 
 
 def test_a_real_stream(host):
-    with Transport() as transport:
-        completion = assemble(transport.stream(Exchange(host, MODEL, REQUEST, stream=True)))
+    completion = assemble(Harness.on(host, MODEL).events(REQUEST))
 
     assert "pong" in completion.text.lower()
     assert completion.usage.output_tokens > 0
@@ -69,14 +65,13 @@ def test_a_real_tool_round_trip(host):
     )
     options = CompletionOptions(tools=(weather,), tool_choice="required", max_tokens=256)
     ask = CompletionRequest(messages=(Message.user("Weather in Oslo?"),), options=options)
-    with Transport() as transport:
-        first = transport.complete(Exchange(host, MODEL, ask, stream=False))
-        [call] = first.tool_calls[:1]
-        again = CompletionRequest(
-            messages=(*ask.messages, first.to_message(), Message.tool_result(call.id, "18C")),
-            options=CompletionOptions(tools=(weather,), max_tokens=256),
-        )
-        second = transport.complete(Exchange(host, MODEL, again, stream=False))
+    first = Harness.on(host, MODEL).complete(ask)
+    [call] = first.tool_calls[:1]
+    again = CompletionRequest(
+        messages=(*ask.messages, first.to_message(), Message.tool_result(call.id, "18C")),
+        options=CompletionOptions(tools=(weather,), max_tokens=256),
+    )
+    second = Harness.on(host, MODEL).complete(again)
 
     assert call.name == "get_weather"
     assert second.text

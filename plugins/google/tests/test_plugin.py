@@ -19,17 +19,14 @@ PLUGIN = Path(__file__).resolve().parents[1]
 PROBE = """
 import json, os, sys
 from hotswap.plugin import CompletionRequest, Message
-from hotswap.plugin.host import default_host
-from hotswap import ModelConfig
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap import ModelConfig, default_host
+from hotswap.testing import Harness
 
 host = default_host()
 model = ModelConfig(name="g", provider="google", model="gemini-2.5-flash",
                     base_url=os.environ["SIMULATOR_URL"] + "/v1beta")
 request = CompletionRequest(messages=(Message.user("hi alone"),))
-with Transport() as transport:
-    completion = transport.complete(Exchange(host, model, request, stream=False))
+completion = Harness.on(host, model).complete(request)
 print(json.dumps({
     "plugins": sorted([r.name, r.status] for r in host.records()),
     "text": completion.text,

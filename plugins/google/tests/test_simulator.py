@@ -1,4 +1,4 @@
-"""End to end through the core's Exchange, Transport and failover chain, over real HTTP,
+"""End to end through the plugin harness and the failover chain, over real HTTP,
 against the provider simulator (hotswap.testing): the exact request, answers and streams,
 function calls split across chunks and their thought signatures sent back, thinking per model
 family, safety blocks, and every error kind the simulator can produce."""
@@ -18,6 +18,7 @@ from hotswap import (
     ConnectionFailedError,
     ContentFilterError,
     ContextLengthError,
+    MemoryBreakerStore,
     NotFoundError,
     OverloadedError,
     PermissionDeniedError,
@@ -25,9 +26,10 @@ from hotswap import (
     QuotaExhaustedError,
     RateLimitedError,
     ServerError,
+    Transport,
+    chain,
+    list_models,
 )
-from hotswap.engine import MemoryBreakerStore, chain
-from hotswap.engine.catalog import list_models
 from hotswap.plugin import (
     CompletionRequest,
     Finish,
@@ -42,6 +44,7 @@ from hotswap.testing import (
     ContextTooLong,
     Cut,
     Forbidden,
+    Harness,
     Malformed,
     Overloaded,
     PromptBlocked,
@@ -53,20 +56,12 @@ from hotswap.testing import (
     Unauthorized,
 )
 from hotswap.testing import ToolCall as ScriptedCall
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model
 
 KEY = "AIza-simulated-key-0001"
 HI = CompletionRequest(messages=(Message.user("hi there"),))
 GEMINI_3 = "gemini-3-flash-preview"
-
-
-@pytest.fixture
-def transport():
-    with Transport() as transport:
-        yield transport
 
 
 @pytest.fixture
@@ -84,21 +79,19 @@ def against(simulator):
     return configure
 
 
-def complete(host, transport, config, request=HI):
-    return transport.complete(Exchange(host, config, request, stream=False))
+def complete(host, config, request=HI):
+    return Harness.on(host, config).complete(request)
 
 
-def stream(host, transport, config, request=HI) -> list[Any]:
-    return list(transport.stream(Exchange(host, config, request, stream=True)))
+def stream(host, config, request=HI) -> list[Any]:
+    return Harness.on(host, config).stream(request)
 
 
 # -- the exact request and the key ---------------------------------------------------------------
 
 
-def test_the_key_from_gemini_api_key_is_sent_as_x_goog_api_key(
-    host, transport, simulator, against, keyed
-):
-    complete(host, transport, against())
+def test_the_key_from_gemini_api_key_is_sent_as_x_goog_api_key(host, simulator, against, keyed):
+    complete(host, against())
 
     [sent] = simulator.requests
     assert (sent.method, sent.path, dict(sent.query)) == (
@@ -112,8 +105,8 @@ def test_the_key_from_gemini_api_key_is_sent_as_x_goog_api_key(
     assert sent.json() == {"contents": [{"role": "user", "parts": [{"text": "hi there"}]}]}
 
 
-def test_a_stream_asks_for_sse(host, transport, simulator, against, keyed):
-    stream(host, transport, against())
+def test_a_stream_asks_for_sse(host, simulator, against, keyed):
+    stream(host, against())
 
     [sent] = simulator.requests
     assert (sent.path, dict(sent.query)) == (
@@ -123,44 +116,42 @@ def test_a_stream_asks_for_sse(host, transport, simulator, against, keyed):
 
 
 def test_google_api_key_is_read_when_gemini_api_key_is_not_set(
-    host, transport, simulator, against, monkeypatch
+    host, simulator, against, monkeypatch
 ):
     monkeypatch.setenv("GOOGLE_API_KEY", "AIza-google-key")
 
-    complete(host, transport, against())
+    complete(host, against())
 
     assert simulator.requests[0].headers["x-goog-api-key"] == "AIza-google-key"
 
 
-def test_gemini_api_key_wins_over_google_api_key(host, transport, simulator, against, monkeypatch):
+def test_gemini_api_key_wins_over_google_api_key(host, simulator, against, monkeypatch):
     monkeypatch.setenv("GOOGLE_API_KEY", "AIza-google-key")
     monkeypatch.setenv("GEMINI_API_KEY", KEY)
 
-    complete(host, transport, against())
+    complete(host, against())
 
     assert simulator.requests[0].headers["x-goog-api-key"] == KEY
 
 
 def test_the_credential_google_key_is_read_from_the_credentials_directory(
-    host, home, transport, simulator, against
+    host, home, simulator, against
 ):
     token = home / "credentials" / "google_key" / "default" / "token"
     token.parent.mkdir(parents=True, mode=0o700)
     token.write_text(KEY + "\n")
     os.chmod(token, 0o600)
 
-    complete(host, transport, against())
+    complete(host, against())
 
     assert simulator.requests[0].headers["x-goog-api-key"] == KEY
 
 
-def test_a_refused_key_is_an_auth_error_that_does_not_show_it(
-    host, transport, simulator, against, keyed
-):
+def test_a_refused_key_is_an_auth_error_that_does_not_show_it(host, simulator, against, keyed):
     simulator.accept_keys("gemini", "AIza-another-key")
 
     with pytest.raises(AuthError) as raised:
-        complete(host, transport, against())
+        complete(host, against())
 
     assert (raised.value.status, raised.value.code) == (400, "API_KEY_INVALID")
     assert KEY not in str(raised.value)
@@ -170,8 +161,8 @@ def test_a_refused_key_is_an_auth_error_that_does_not_show_it(
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
-    completion = complete(host, transport, against())
+def test_a_whole_answer_comes_back_as_a_completion(host, against):
+    completion = complete(host, against())
 
     assert completion.text == "echo: hi there"
     assert (completion.finish_reason, completion.raw_finish_reason) == (FinishReason.STOP, "STOP")
@@ -184,10 +175,8 @@ def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_stream_yields_text_as_it_arrives_and_ends_with_the_finish_reason(
-    host, transport, against
-):
-    events = stream(host, transport, against())
+def test_a_stream_yields_text_as_it_arrives_and_ends_with_the_finish_reason(host, against):
+    events = stream(host, against())
 
     assert [e for e in events if isinstance(e, TextDelta)] == [
         TextDelta("echo: "),
@@ -199,7 +188,7 @@ def test_a_stream_yields_text_as_it_arrives_and_ends_with_the_finish_reason(
 
 @pytest.mark.usefixtures("keyed")
 def test_function_calls_split_across_chunks_are_assembled_and_sent_back_signed(
-    host, transport, simulator, against
+    host, simulator, against
 ):
     calls = (
         ScriptedCall("get_weather", {"city": "Oslo", "days": 3}),
@@ -208,7 +197,7 @@ def test_function_calls_split_across_chunks_are_assembled_and_sent_back_signed(
     simulator.script(GEMINI_3, [Reply(text="Checking.", tool_calls=calls)])
     config = against(model=GEMINI_3)
 
-    first = assemble(stream(host, transport, config))
+    first = assemble(stream(host, config))
 
     assert first.finish_reason is FinishReason.TOOL_CALLS
     weather, time = first.tool_calls
@@ -228,7 +217,7 @@ def test_function_calls_split_across_chunks_are_assembled_and_sent_back_signed(
         )
     )
 
-    assert complete(host, transport, config, follow_up).text == "echo: hi there"
+    assert complete(host, config, follow_up).text == "echo: hi there"
 
     contents = simulator.requests[-1].json()["contents"]
     assert contents[1]["parts"][1:] == [
@@ -245,7 +234,7 @@ def test_function_calls_split_across_chunks_are_assembled_and_sent_back_signed(
 
 
 @pytest.mark.usefixtures("keyed")
-def test_calls_another_provider_made_are_accepted_by_gemini_3(host, transport, simulator, against):
+def test_calls_another_provider_made_are_accepted_by_gemini_3(host, simulator, against):
     history = CompletionRequest(
         messages=(
             *HI.messages,
@@ -254,27 +243,27 @@ def test_calls_another_provider_made_are_accepted_by_gemini_3(host, transport, s
         )
     )
 
-    assert complete(host, transport, against(model=GEMINI_3), history).text == "echo: hi there"
+    assert complete(host, against(model=GEMINI_3), history).text == "echo: hi there"
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_signature_is_not_sent_to_another_model(host, transport, simulator, against):
+def test_a_signature_is_not_sent_to_another_model(host, simulator, against):
     simulator.script("gemini-3.1-pro-preview", [Reply(text="", tool_calls=(ScriptedCall("f"),))])
-    first = complete(host, transport, against(model="gemini-3.1-pro-preview"))
+    first = complete(host, against(model="gemini-3.1-pro-preview"))
     [call] = first.tool_calls
     follow_up = CompletionRequest(
         messages=(*HI.messages, first.to_message(), Message.tool_result(call.id, "done"))
     )
 
-    complete(host, transport, against(model=GEMINI_3), follow_up)
+    complete(host, against(model=GEMINI_3), follow_up)
 
     part = simulator.requests[-1].json()["contents"][1]["parts"][0]
     assert part["thoughtSignature"] == "skip_thought_signature_validator"
 
 
 @pytest.mark.usefixtures("keyed")
-def test_thoughts_are_asked_for_and_streamed_as_thinking(host, transport, simulator, against):
-    completion = assemble(stream(host, transport, against(thinking_level="low")))
+def test_thoughts_are_asked_for_and_streamed_as_thinking(host, simulator, against):
+    completion = assemble(stream(host, against(thinking_level="low")))
 
     assert simulator.requests[0].json()["generationConfig"] == {
         "thinkingConfig": {"thinkingBudget": 2048, "includeThoughts": True}
@@ -287,20 +276,18 @@ def test_thoughts_are_asked_for_and_streamed_as_thinking(host, transport, simula
 @pytest.mark.parametrize(
     "model_id", [*(known.id for known in INFO.models), "gemini-3-pro-preview", "gemini-pro-latest"]
 )
-def test_every_thinking_level_is_one_the_model_accepts(host, transport, against, model_id):
+def test_every_thinking_level_is_one_the_model_accepts(host, against, model_id):
     request = CompletionRequest(messages=HI.messages, options={"max_tokens": 100})
     for level in ("off", "minimal", "low", "medium", "high", "xhigh"):
-        completion = complete(
-            host, transport, against(model=model_id, thinking_level=level), request
-        )
+        completion = complete(host, against(model=model_id, thinking_level=level), request)
         assert completion.text == "echo: hi there", (model_id, level)
 
 
 @pytest.mark.usefixtures("keyed")
-def test_safety_settings_from_the_model_s_options_are_sent(host, transport, simulator, against):
+def test_safety_settings_from_the_model_s_options_are_sent(host, simulator, against):
     safety = [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_LOW_AND_ABOVE"}]
 
-    complete(host, transport, against(options={"safetySettings": safety}))
+    complete(host, against(options={"safetySettings": safety}))
 
     assert simulator.requests[0].json()["safetySettings"] == safety
 
@@ -308,11 +295,9 @@ def test_safety_settings_from_the_model_s_options_are_sent(host, transport, simu
 @pytest.mark.usefixtures("keyed")
 def test_the_async_transport_gives_the_same_answer(host, against):
     async def run():
-        async with Transport() as transport:
-            whole = await transport.acomplete(Exchange(host, against(), HI, stream=False))
-            events = [
-                e async for e in transport.astream(Exchange(host, against(), HI, stream=True))
-            ]
+        harness = Harness.on(host, against())
+        whole = await harness.acomplete(HI)
+        events = [e async for e in harness.aevents(HI)]
         return whole, events
 
     whole, events = asyncio.run(run())
@@ -327,14 +312,11 @@ def test_the_async_transport_gives_the_same_answer(host, against):
 @pytest.mark.usefixtures("keyed")
 @pytest.mark.parametrize("streamed", [False, True])
 def test_a_candidate_stopped_for_safety_finishes_as_content_filter(
-    host, transport, simulator, against, streamed
+    host, simulator, against, streamed
 ):
     simulator.script("gemini-2.5-flash", [ContentFilter()])
 
-    if streamed:
-        completion = assemble(stream(host, transport, against()))
-    else:
-        completion = complete(host, transport, against())
+    completion = assemble(stream(host, against())) if streamed else complete(host, against())
 
     assert (completion.finish_reason, completion.raw_finish_reason) == (
         FinishReason.CONTENT_FILTER,
@@ -345,12 +327,12 @@ def test_a_candidate_stopped_for_safety_finishes_as_content_filter(
 
 @pytest.mark.usefixtures("keyed")
 @pytest.mark.parametrize("streamed", [False, True])
-def test_a_blocked_prompt_is_a_content_filter_error(host, transport, simulator, against, streamed):
+def test_a_blocked_prompt_is_a_content_filter_error(host, simulator, against, streamed):
     simulator.script("gemini-2.5-flash", [PromptBlocked()])
     send = stream if streamed else complete
 
     with pytest.raises(ContentFilterError) as raised:
-        send(host, transport, against())
+        send(host, against())
 
     assert raised.value.code == "SAFETY"
     assert "Gemini blocked the prompt (SAFETY)" in str(raised.value)
@@ -375,68 +357,64 @@ def test_a_blocked_prompt_is_a_content_filter_error(host, transport, simulator, 
 )
 @pytest.mark.parametrize("streamed", [False, True])
 def test_each_error_answer_raises_its_kind(
-    host, transport, simulator, against, fault, error, status, streamed
+    host, simulator, against, fault, error, status, streamed
 ):
     simulator.script("gemini-2.5-flash", [fault])
     send = stream if streamed else complete
 
     with pytest.raises(error) as raised:
-        send(host, transport, against())
+        send(host, against())
 
     assert (raised.value.status, raised.value.provider) == (status, "google")
     assert type(raised.value) is error
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_rate_limit_carries_the_retry_delay(host, transport, simulator, against):
+def test_a_rate_limit_carries_the_retry_delay(host, simulator, against):
     simulator.script("gemini-2.5-flash", [RateLimit(retry_after=2.5)])
 
     with pytest.raises(RateLimitedError) as raised:
-        complete(host, transport, against())
+        complete(host, against())
 
     assert (raised.value.retry_after, raised.value.code) == (2.5, "RESOURCE_EXHAUSTED")
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_model_the_api_does_not_have_is_not_found(host, transport, simulator, against):
+def test_a_model_the_api_does_not_have_is_not_found(host, simulator, against):
     simulator.serve_models("gemini", "gemini-2.5-pro")
 
     with pytest.raises(NotFoundError, match=r"models/gemini-2\.5-flash is not found") as raised:
-        complete(host, transport, against())
+        complete(host, against())
 
     assert raised.value.status == 404
 
 
 @pytest.mark.usefixtures("keyed")
-def test_an_error_event_after_content_has_started_raises_its_kind(
-    host, transport, simulator, against
-):
+def test_an_error_event_after_content_has_started_raises_its_kind(host, simulator, against):
     simulator.script("gemini-2.5-flash", [StreamError(after=2, error=Overloaded())])
     seen: list[Any] = []
 
     with pytest.raises(OverloadedError) as raised:
-        seen.extend(transport.stream(Exchange(host, against(), HI, stream=True)))
+        seen.extend(Harness.on(host, against()).events(HI))
 
     assert (raised.value.status, raised.value.code) == (None, "UNAVAILABLE")
     assert [e.text for e in seen if isinstance(e, TextDelta)] == ["echo: ", "hi "]
 
 
 @pytest.mark.usefixtures("keyed")
-def test_a_stream_cut_before_a_finish_reason_is_a_connection_error(
-    host, transport, simulator, against
-):
+def test_a_stream_cut_before_a_finish_reason_is_a_connection_error(host, simulator, against):
     simulator.script("gemini-2.5-flash", [Cut(after=2)])
 
     with pytest.raises(ConnectionFailedError, match="ended before the provider signalled"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
 @pytest.mark.usefixtures("keyed")
-def test_malformed_json_is_a_server_error(host, transport, simulator, against):
+def test_malformed_json_is_a_server_error(host, simulator, against):
     simulator.script("gemini-2.5-flash", [Malformed(after=1)])
 
     with pytest.raises(ServerError, match="could not be read"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
 # -- the models the key may use, and failing over ------------------------------------------------

@@ -8,12 +8,9 @@ import os
 import hotswap_ollama
 import pytest
 
-from hotswap import ModelConfig, PluginHost
-from hotswap.engine.catalog import list_models
+from hotswap import ModelConfig, PluginHost, list_models
 from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
-from hotswap.testing import assemble
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap.testing import Harness, assemble
 
 pytestmark = pytest.mark.live
 
@@ -40,8 +37,7 @@ def local(host) -> ModelConfig:
 
 
 def test_a_real_answer(host, local):
-    with Transport() as transport:
-        completion = transport.complete(Exchange(host, local, REQUEST, stream=False))
+    completion = Harness.on(host, local).complete(REQUEST)
 
     assert completion.text or completion.thinking
     assert completion.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
@@ -49,7 +45,6 @@ def test_a_real_answer(host, local):
 
 
 def test_a_real_stream(host, local):
-    with Transport() as transport:
-        completion = assemble(transport.stream(Exchange(host, local, REQUEST, stream=True)))
+    completion = assemble(Harness.on(host, local).events(REQUEST))
 
     assert completion.usage.output_tokens > 0

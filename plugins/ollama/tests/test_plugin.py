@@ -19,17 +19,13 @@ PLUGIN = Path(__file__).resolve().parents[1]
 PROBE = """
 import json, os, sys
 from hotswap.plugin import CompletionRequest, Message
-from hotswap.plugin.host import default_host
-from hotswap.engine.catalog import list_models
-from hotswap import Config
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
+from hotswap import Config, default_host, list_models
+from hotswap.testing import Harness
 
 host = default_host()
 model = Config.from_dict({}).resolve("ollama/llama3.2")
 request = CompletionRequest(messages=(Message.user("hi alone"),))
-with Transport() as transport:
-    completion = transport.complete(Exchange(host, model, request, stream=False))
+completion = Harness.on(host, model).complete(request)
 print(json.dumps({
     "plugins": sorted([r.name, r.status] for r in host.records()),
     "text": completion.text,

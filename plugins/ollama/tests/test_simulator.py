@@ -1,4 +1,4 @@
-"""End to end through the core's Exchange, Transport and failover chain, over real HTTP,
+"""End to end through the plugin harness and the failover chain, over real HTTP,
 against the provider simulator (hotswap.testing): the exact request, answers, streams, tool
 calls, thinking, the models the server has, and every error kind, including Ollama not
 running at all."""
@@ -16,14 +16,16 @@ from hotswap import (
     AuthError,
     Config,
     ConnectionFailedError,
+    MemoryBreakerStore,
     NotFoundError,
     OverloadedError,
     PermissionDeniedError,
     RateLimitedError,
     ServerError,
+    Transport,
+    chain,
+    list_models,
 )
-from hotswap.engine import MemoryBreakerStore, chain
-from hotswap.engine.catalog import list_models
 from hotswap.plugin import (
     CompletionRequest,
     Finish,
@@ -36,6 +38,7 @@ from hotswap.plugin import (
 from hotswap.testing import (
     Cut,
     Forbidden,
+    Harness,
     Malformed,
     Overloaded,
     RateLimit,
@@ -44,18 +47,10 @@ from hotswap.testing import (
     StreamError,
     ToolCall,
 )
-from hotswap.wire.exchange import Exchange
-from hotswap.wire.transport import Transport
 
 from .conftest import assemble, model
 
 HI = CompletionRequest(messages=(Message.user("hi there"),))
-
-
-@pytest.fixture
-def transport():
-    with Transport() as transport:
-        yield transport
 
 
 @pytest.fixture
@@ -68,12 +63,12 @@ def against(simulator):
     return configure
 
 
-def complete(host, transport, config, request=HI):
-    return transport.complete(Exchange(host, config, request, stream=False))
+def complete(host, config, request=HI):
+    return Harness.on(host, config).complete(request)
 
 
-def stream(host, transport, config, request=HI) -> list[Any]:
-    return list(transport.stream(Exchange(host, config, request, stream=True)))
+def stream(host, config, request=HI) -> list[Any]:
+    return Harness.on(host, config).stream(request)
 
 
 def _free_port() -> int:
@@ -85,8 +80,8 @@ def _free_port() -> int:
 # -- the request ---------------------------------------------------------------------------------
 
 
-def test_the_exact_request_needs_no_key(host, transport, simulator, against):
-    complete(host, transport, against())
+def test_the_exact_request_needs_no_key(host, simulator, against):
+    complete(host, against())
 
     [sent] = simulator.requests
     assert (sent.method, sent.path) == ("POST", "/api/chat")
@@ -99,12 +94,10 @@ def test_the_exact_request_needs_no_key(host, transport, simulator, against):
     }
 
 
-def test_model_options_set_keep_alive_and_the_context_size(host, transport, simulator, against):
+def test_model_options_set_keep_alive_and_the_context_size(host, simulator, against):
     config = against(options={"num_ctx": 16384, "keep_alive": "30m"})
 
-    complete(
-        host, transport, config, CompletionRequest(messages=HI.messages, options={"max_tokens": 50})
-    )
+    complete(host, config, CompletionRequest(messages=HI.messages, options={"max_tokens": 50}))
 
     sent = simulator.requests[0].json()
     assert sent["keep_alive"] == "30m"
@@ -129,13 +122,11 @@ def test_an_inline_chain_entry_answers_through_ollama_host(host, simulator, monk
     assert simulator.requests[0].json()["model"] == "llama3"
 
 
-def test_an_api_key_for_ollama_s_cloud_is_a_bearer_token(
-    host, transport, simulator, against, monkeypatch
-):
+def test_an_api_key_for_ollama_s_cloud_is_a_bearer_token(host, simulator, against, monkeypatch):
     monkeypatch.setenv("OLLAMA_API_KEY", "ollama-cloud-key-0001")
     simulator.accept_keys("ollama", "ollama-cloud-key-0001")
 
-    complete(host, transport, against(auth_type="api_key"))
+    complete(host, against(auth_type="api_key"))
 
     assert simulator.requests[0].headers["authorization"] == "Bearer ollama-cloud-key-0001"
 
@@ -143,8 +134,8 @@ def test_an_api_key_for_ollama_s_cloud_is_a_bearer_token(
 # -- answers and streams -------------------------------------------------------------------------
 
 
-def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
-    completion = complete(host, transport, against())
+def test_a_whole_answer_comes_back_as_a_completion(host, against):
+    completion = complete(host, against())
 
     assert completion.text == "echo: hi there"
     assert (completion.finish_reason, completion.raw_finish_reason) == (FinishReason.STOP, "stop")
@@ -156,8 +147,8 @@ def test_a_whole_answer_comes_back_as_a_completion(host, transport, against):
     assert (completion.usage.input_tokens, completion.usage.output_tokens) == (2, 3)
 
 
-def test_a_stream_yields_text_as_it_arrives_and_ends_with_done(host, transport, against):
-    events = stream(host, transport, against())
+def test_a_stream_yields_text_as_it_arrives_and_ends_with_done(host, against):
+    events = stream(host, against())
 
     assert [e for e in events if isinstance(e, TextDelta)] == [
         TextDelta("echo: "),
@@ -167,10 +158,10 @@ def test_a_stream_yields_text_as_it_arrives_and_ends_with_done(host, transport, 
     assert events[-1] == Finish(FinishReason.STOP, "stop", "llama3.2")
 
 
-def test_streamed_tool_calls_are_assembled(host, transport, simulator, against):
+def test_streamed_tool_calls_are_assembled(host, simulator, against):
     calls = (ToolCall("get_weather", {"city": "Oslo", "days": 3}), ToolCall("get_time", {}))
     simulator.script("llama3.2", [Reply(text="", tool_calls=calls)])
-    completion = assemble(stream(host, transport, against()))
+    completion = assemble(stream(host, against()))
 
     assert completion.finish_reason is FinishReason.TOOL_CALLS
     assert [(c.name, c.arguments) for c in completion.tool_calls] == [
@@ -179,15 +170,15 @@ def test_streamed_tool_calls_are_assembled(host, transport, simulator, against):
     ]
 
 
-def test_a_tool_result_goes_back_named_after_its_call(host, transport, simulator, against):
+def test_a_tool_result_goes_back_named_after_its_call(host, simulator, against):
     simulator.script("llama3.2", [Reply(text="", tool_calls=(ToolCall("get_weather"),))])
-    first = complete(host, transport, against())
+    first = complete(host, against())
     [call] = first.tool_calls
     follow_up = CompletionRequest(
         messages=(*HI.messages, first.to_message(), Message.tool_result(call.id, "18C"))
     )
 
-    assert complete(host, transport, against(), follow_up).text == "echo: hi there"
+    assert complete(host, against(), follow_up).text == "echo: hi there"
 
     tool_message = simulator.requests[-1].json()["messages"][-1]
     assert tool_message == {
@@ -198,27 +189,25 @@ def test_a_tool_result_goes_back_named_after_its_call(host, transport, simulator
     }
 
 
-def test_thinking_is_asked_for_and_streamed(host, transport, simulator, against):
-    events = stream(host, transport, against(model="qwen3", thinking_level="high"))
+def test_thinking_is_asked_for_and_streamed(host, simulator, against):
+    events = stream(host, against(model="qwen3", thinking_level="high"))
 
     assert simulator.requests[0].json()["think"] is True
     thinking = "".join(e.text for e in events if isinstance(e, ThinkingDelta))
     assert thinking == "thinking about: hi there"
 
 
-def test_thinking_is_not_asked_of_a_model_known_not_to_think(host, transport, simulator, against):
-    complete(host, transport, against(model="llama3.2", thinking_level="high"))
+def test_thinking_is_not_asked_of_a_model_known_not_to_think(host, simulator, against):
+    complete(host, against(model="llama3.2", thinking_level="high"))
 
     assert "think" not in simulator.requests[0].json()
 
 
 def test_the_async_transport_gives_the_same_answer(host, against):
     async def run():
-        async with Transport() as transport:
-            whole = await transport.acomplete(Exchange(host, against(), HI, stream=False))
-            events = [
-                e async for e in transport.astream(Exchange(host, against(), HI, stream=True))
-            ]
+        harness = Harness.on(host, against())
+        whole = await harness.acomplete(HI)
+        events = [e async for e in harness.aevents(HI)]
         return whole, events
 
     whole, events = asyncio.run(run())
@@ -231,14 +220,12 @@ def test_the_async_transport_gives_the_same_answer(host, against):
 
 
 @pytest.mark.parametrize("streamed", [False, True])
-def test_a_model_that_is_not_pulled_says_how_to_pull_it(
-    host, transport, simulator, against, streamed
-):
+def test_a_model_that_is_not_pulled_says_how_to_pull_it(host, simulator, against, streamed):
     simulator.serve_models("ollama", "qwen3:8b")
     send = stream if streamed else complete
 
     with pytest.raises(NotFoundError) as raised:
-        send(host, transport, against(model="llama3"))
+        send(host, against(model="llama3"))
 
     assert raised.value.status == 404
     assert "Pull it with: ollama pull llama3" in str(raised.value)
@@ -273,12 +260,12 @@ def test_no_list_when_ollama_is_not_running(host):
 
 
 @pytest.mark.parametrize("streamed", [False, True])
-def test_ollama_not_running_is_a_connection_error_saying_how_to_start_it(host, transport, streamed):
+def test_ollama_not_running_is_a_connection_error_saying_how_to_start_it(host, streamed):
     url = f"http://127.0.0.1:{_free_port()}"
     send = stream if streamed else complete
 
     with pytest.raises(ConnectionFailedError) as raised:
-        send(host, transport, model(base_url=url))
+        send(host, model(base_url=url))
 
     assert f"could not connect to Ollama at {url}" in str(raised.value)
     assert "`ollama serve`" in str(raised.value)
@@ -297,55 +284,53 @@ def test_ollama_not_running_is_a_connection_error_saying_how_to_start_it(host, t
 )
 @pytest.mark.parametrize("streamed", [False, True])
 def test_each_error_answer_raises_its_kind(
-    host, transport, simulator, against, fault, error, status, streamed
+    host, simulator, against, fault, error, status, streamed
 ):
     simulator.script("llama3.2", [fault])
     send = stream if streamed else complete
 
     with pytest.raises(error) as raised:
-        send(host, transport, against())
+        send(host, against())
 
     assert (raised.value.status, raised.value.provider) == (status, "ollama")
     assert type(raised.value) is error
 
 
-def test_a_refused_cloud_key_is_an_auth_error(host, transport, simulator, against, monkeypatch):
+def test_a_refused_cloud_key_is_an_auth_error(host, simulator, against, monkeypatch):
     monkeypatch.setenv("OLLAMA_API_KEY", "a-stale-key")
     simulator.accept_keys("ollama", "ollama-cloud-key-0001")
 
     with pytest.raises(AuthError) as raised:
-        complete(host, transport, against(auth_type="api_key"))
+        complete(host, against(auth_type="api_key"))
 
     assert raised.value.status == 401
     assert "a-stale-key" not in str(raised.value)
 
 
-def test_an_error_line_after_content_has_started_is_a_server_error(
-    host, transport, simulator, against
-):
+def test_an_error_line_after_content_has_started_is_a_server_error(host, simulator, against):
     simulator.script("llama3.2", [StreamError(after=2, error=ServerFault(500))])
     seen: list[Any] = []
 
     with pytest.raises(ServerError) as raised:
-        seen.extend(transport.stream(Exchange(host, against(), HI, stream=True)))
+        seen.extend(Harness.on(host, against()).events(HI))
 
     assert raised.value.status is None
     assert "an internal error occurred" in str(raised.value)
     assert [e.text for e in seen if isinstance(e, TextDelta)] == ["echo: ", "hi "]
 
 
-def test_a_stream_cut_before_done_is_a_connection_error(host, transport, simulator, against):
+def test_a_stream_cut_before_done_is_a_connection_error(host, simulator, against):
     simulator.script("llama3.2", [Cut(after=2)])
 
     with pytest.raises(ConnectionFailedError, match="ended before the provider signalled"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
-def test_a_malformed_line_is_a_server_error(host, transport, simulator, against):
+def test_a_malformed_line_is_a_server_error(host, simulator, against):
     simulator.script("llama3.2", [Malformed(after=1)])
 
     with pytest.raises(ServerError, match="could not be read"):
-        stream(host, transport, against())
+        stream(host, against())
 
 
 def test_a_failed_local_model_fails_over_to_the_next(host, simulator, against):

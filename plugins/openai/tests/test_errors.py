@@ -8,8 +8,7 @@ import json
 import pytest
 from hotswap_openai.errors import classify
 
-from hotswap.plugin import ErrorKind, StreamFailure
-from hotswap.types.http import HttpResponse, TransportFailure
+from hotswap.plugin import ErrorKind, HttpResponse, StreamFailure, TransportFailure
 
 K = ErrorKind
 

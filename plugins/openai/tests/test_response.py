@@ -11,13 +11,13 @@ from hotswap_openai.response import ChatStream, parse_completion
 from hotswap.plugin import (
     Finish,
     FinishReason,
+    Frame,
     StreamFailure,
     TextDelta,
     ThinkingDelta,
     Usage,
     UsageUpdate,
 )
-from hotswap.plugin.framing import Frame
 from hotswap.testing import assemble, translate
 
 QUIRKS = Quirks()

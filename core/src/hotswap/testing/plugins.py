@@ -47,12 +47,18 @@ class Harness:
         self.host.register(plugin, name=plugin.info.name)
         self.model = ModelConfig(**{"name": "model", "provider": plugin.info.name, **fields})
 
+    @classmethod
+    def on(cls, host: PluginHost, model: ModelConfig) -> Harness:
+        """A harness for ``model`` on a host the test built itself (holding more than one
+        plugin, or registered under its own name)."""
+        harness = cls.__new__(cls)
+        harness.host = host
+        harness.model = model
+        return harness
+
     def configured(self, **fields: Any) -> Harness:
         """The same plugin and host with a model whose configuration differs by ``fields``."""
-        other = Harness.__new__(Harness)
-        other.host = self.host
-        other.model = self.model.model_copy(update=fields)
-        return other
+        return Harness.on(self.host, self.model.model_copy(update=fields))
 
     def classify(self, failure: Failure) -> ErrorClassification:
         """The verdict on ``failure``: the plugin's, else the core's rules."""
