@@ -1,9 +1,9 @@
 """cookiecutter-provider: a plugin generated with ``--no-input`` is a complete distribution.
 
 For each wire format, one generation into a temporary directory, then: the generated code
-passes ruff and mypy under its own configuration; installed into a fresh virtual environment
-beside the core, its own test suite passes unchanged against the simulator; and ``hotswap
-plugins`` discovers it through its entry point.
+passes ruff, and ``mypy --strict`` over its src, under its own configuration; installed into a
+fresh virtual environment beside the core, its own test suite passes unchanged against the
+simulator; and ``hotswap plugins`` discovers it through its entry point.
 """
 
 from __future__ import annotations
@@ -91,6 +91,9 @@ def test_a_generated_plugin_passes_its_own_checks_and_is_discovered(
     assert lint.returncode == 0, lint.stdout
     assert formatting.returncode == 0, formatting.stdout
     assert types.returncode == 0, types.stdout
+    # Under the template's own configuration: strict, over every module of src.
+    modules = len(list((project / "src").rglob("*.py")))
+    assert f"no issues found in {modules} source files" in types.stdout, types.stdout
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert " passed" in tests.stdout
     assert " failed" not in tests.stdout
