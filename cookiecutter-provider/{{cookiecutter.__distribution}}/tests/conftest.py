@@ -17,7 +17,7 @@ from hotswap import (
     PluginHost,
     Transport,
 )
-from hotswap.testing import Simulator
+from hotswap.testing import Simulator, lone_host
 
 from {{ cookiecutter.__package }} import plugin
 from {{ cookiecutter.__package }}.provider import PROVIDER
@@ -37,9 +37,7 @@ def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def host(home: Path) -> PluginHost:
     """A plugin host holding only this plugin, registered as its entry point would be."""
-    host = PluginHost(entry_points=[])
-    host.register(plugin, name=PROVIDER)
-    return host
+    return lone_host(plugin)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost
 from hotswap.testing import assemble as assemble_events
+from hotswap.testing import lone_host
 
 CREDENTIAL_VARIABLES = (
     "ANTHROPIC_API_KEY",
@@ -40,9 +41,7 @@ def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def host(home: Path) -> PluginHost:
     """A plugin host holding only this plugin, registered as its entry point would."""
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_anthropic.plugin, name="anthropic")
-    return host
+    return lone_host(hotswap_anthropic.plugin)
 
 
 def write_pi_auth(home: Path, entries: dict[str, Any]) -> Path:

@@ -9,7 +9,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost
 from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
-from hotswap.testing import Harness, assemble
+from hotswap.testing import Harness, assemble, lone_host
 
 pytestmark = [
     pytest.mark.live,
@@ -25,9 +25,7 @@ REQUEST = CompletionRequest(
 
 @pytest.fixture
 def host() -> PluginHost:
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_anthropic.plugin, name="anthropic")
-    return host
+    return lone_host(hotswap_anthropic.plugin)
 
 
 def test_a_real_answer(host):

@@ -13,6 +13,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost
 from hotswap.testing import assemble as assemble_events
+from hotswap.testing import lone_host
 
 VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
@@ -28,9 +29,7 @@ def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def host(home: Path) -> PluginHost:
     """A plugin host holding only this plugin, registered as its entry point would."""
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_google.plugin, name="google")
-    return host
+    return lone_host(hotswap_google.plugin)
 
 
 def model(**fields: Any) -> ModelConfig:

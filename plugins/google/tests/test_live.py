@@ -16,7 +16,7 @@ from hotswap.plugin import (
     Message,
     ToolDefinition,
 )
-from hotswap.testing import Harness, assemble
+from hotswap.testing import Harness, assemble, lone_host
 
 pytestmark = [
     pytest.mark.live,
@@ -37,9 +37,7 @@ REQUEST = CompletionRequest(
 
 @pytest.fixture
 def host() -> PluginHost:
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_google.plugin, name="google")
-    return host
+    return lone_host(hotswap_google.plugin)
 
 
 def test_a_real_answer(host):

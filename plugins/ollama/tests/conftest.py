@@ -12,6 +12,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost
 from hotswap.testing import assemble as assemble_events
+from hotswap.testing import lone_host
 
 VARIABLES = ("OLLAMA_HOST", "OLLAMA_API_KEY")
 
@@ -27,9 +28,7 @@ def home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def host(home: Path) -> PluginHost:
     """A plugin host holding only this plugin, registered as its entry point would."""
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_ollama.plugin, name="ollama")
-    return host
+    return lone_host(hotswap_ollama.plugin)
 
 
 def model(**fields: Any) -> ModelConfig:

@@ -10,7 +10,7 @@ import pytest
 
 from hotswap import ModelConfig, PluginHost, list_models
 from hotswap.plugin import CompletionOptions, CompletionRequest, FinishReason, Message
-from hotswap.testing import Harness, assemble
+from hotswap.testing import Harness, assemble, lone_host
 
 pytestmark = pytest.mark.live
 
@@ -22,9 +22,7 @@ REQUEST = CompletionRequest(
 
 @pytest.fixture(scope="module")
 def host() -> PluginHost:
-    host = PluginHost(entry_points=[])
-    host.register(hotswap_ollama.plugin, name="ollama")
-    return host
+    return lone_host(hotswap_ollama.plugin)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ checks, answers ``"echo: <last user text>"``, and fails on demand, per model, fr
 With pytest, the ``simulator`` fixture gives each test a fresh, running one, and
 ``isolated_home`` a home where no credential of the machine is found. From a shell,
 ``hotswap simulate`` serves one until stopped. A plugin's tests find their tools here too:
-:class:`Harness` (the plugin alone in a host, over real HTTP), :func:`request`,
+:func:`lone_host` and :class:`Harness` (the plugin alone in a host, over real HTTP),
+:func:`request`,
 :func:`translate` and :func:`assemble` (its translation on bytes alone), and
 :func:`probe_installed` (the plugin installed alone in another environment). The server
 needs the ``simulator`` extra (``pip install 'hotswap[simulator]'``, which brings aiohttp);
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
         StreamError,
         Unauthorized,
     )
-    from hotswap.testing.plugins import Harness, probe_installed
+    from hotswap.testing.plugins import Harness, lone_host, probe_installed
     from hotswap.testing.recording import RecordedRequest
     from hotswap.testing.replies import Reply, ToolCall
     from hotswap.testing.scripts import Script, Step
@@ -79,7 +80,7 @@ _FAULTS = (
 )
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(_FAULTS, "hotswap.testing.faults"),
-    **dict.fromkeys(("Harness", "probe_installed"), "hotswap.testing.plugins"),
+    **dict.fromkeys(("Harness", "lone_host", "probe_installed"), "hotswap.testing.plugins"),
     **dict.fromkeys(("assemble", "request", "translate"), "hotswap.testing.translation"),
     "RecordedRequest": "hotswap.testing.recording",
     "Reply": "hotswap.testing.replies",
@@ -117,6 +118,7 @@ __all__ = [
     "ToolCall",
     "Unauthorized",
     "assemble",
+    "lone_host",
     "probe_installed",
     "request",
     "translate",

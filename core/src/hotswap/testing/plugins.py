@@ -30,7 +30,15 @@ from hotswap.types.request import CompletionRequest
 from hotswap.wire.exchange import Exchange
 from hotswap.wire.transport import Transport
 
-__all__ = ["Harness", "probe_installed"]
+__all__ = ["Harness", "lone_host", "probe_installed"]
+
+
+def lone_host(plugin: ProviderPlugin) -> PluginHost:
+    """A plugin host holding only ``plugin``, registered under its provider's name as its entry
+    point would be; no installed plugin is loaded."""
+    host = PluginHost(entry_points=[])
+    host.register(plugin, name=plugin.info.name)
+    return host
 
 
 class Harness:
@@ -43,8 +51,7 @@ class Harness:
     """
 
     def __init__(self, plugin: ProviderPlugin, **fields: Any) -> None:
-        self.host = PluginHost(entry_points=[])
-        self.host.register(plugin, name=plugin.info.name)
+        self.host = lone_host(plugin)
         self.model = ModelConfig(**{"name": "model", "provider": plugin.info.name, **fields})
 
     @classmethod
