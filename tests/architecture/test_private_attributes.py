@@ -16,12 +16,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = [REPO / "core" / "src", *sorted(REPO.glob("plugins/*/src"))]
 
-# Receivers that are hotswap's own objects, by module: a private attribute read on them is ours.
+# Receivers that are hotswap's own objects, by package or module (a path prefix): a private
+# attribute read on them is ours.
 OWN_OBJECTS: dict[str, set[str]] = {
-    # A chain stream is a FailoverChain's own helper and drives the chain's plan and clock.
-    "hotswap/engine/chain_stream.py": {"chain", "self.chain"},
-    # A session turn wraps the ChainStream it started.
-    "hotswap/engine/session.py": {"stream"},
+    # The engine's chain streams drive their FailoverChain's plan and clock, and a session's
+    # turns wrap the ChainStream they started.
+    "hotswap/engine/": {"chain", "self.chain", "stream"},
     # Secret.__eq__ compares with another Secret.
     "hotswap/types/redaction.py": {"other"},
 }
@@ -65,7 +65,13 @@ def private_reads(path: Path, relative: str) -> Iterator[tuple[str, str]]:
     """``(relative path, expression)`` for each private attribute ``path`` reads on an object
     that is not known to be its own, including through ``getattr(x, "_name")``."""
     tree = ast.parse(path.read_text(), str(path))
-    own = {"self", "cls"} | _own_names(tree) | OWN_OBJECTS.get(relative, set())
+    own = {"self", "cls"} | _own_names(tree)
+    own |= {
+        name
+        for prefix, names in OWN_OBJECTS.items()
+        if relative.startswith(prefix)
+        for name in names
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _is_private(node.attr):
             receiver = node.value
