@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import hotswap_anthropic
 import pytest
 
 from hotswap.plugin import (
     CompletionOptions,
     CompletionRequest,
     HttpRequest,
-    HttpResponse,
     ImagePart,
     Message,
     NamedToolChoice,
@@ -283,17 +281,3 @@ def test_an_empty_assistant_turn_is_left_out(host):
     sent = body(host, Message.user("a"), Message.assistant(""), Message.user("b"))
 
     assert [m["role"] for m in sent["messages"]] == ["user", "user"]
-
-
-def test_every_hook_leaves_other_providers_models_alone():
-    other = model(provider="openai", model="gpt-4o")
-    request = CompletionRequest(messages=(Message.user("hi"),))
-    response = HttpResponse(200, {}, b"{}")
-
-    plugin = hotswap_anthropic.plugin
-
-    assert plugin.hotswap_build_request(model=other, request=request, stream=False) is None
-    assert plugin.hotswap_parse_response(model=other, response=response) is None
-    assert plugin.hotswap_stream_translator(model=other, request=request) is None
-    assert plugin.hotswap_auth_headers(model=other, credential=None) is None
-    assert plugin.hotswap_classify_error(model=other, failure=response) is None

@@ -30,11 +30,19 @@ def hotswap_resolve_credential(
 @functools.cache
 def _resolver() -> Callable[..., Credential | None]:
     # Imported on first use, as a chain of local models needs no credential and the places
-    # (pi logins, the keychain) take 12 ms to import; held here, as an import statement run on
-    # every request costs 0.65 µs even when the module is loaded.
+    # (pi logins, the keychain) are slow to import; kept, so that no request runs the import.
     from hotswap.credentials.resolver import resolve_credential
 
     return resolve_credential
+
+
+@hookimpl(trylast=True)
+def hotswap_auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+    """A bearer token, when the provider's plugin sends its credential no other way; nothing
+    for auth type ``none``."""
+    if credential is None:
+        return {}
+    return {"authorization": f"Bearer {credential.secret.reveal()}"}
 
 
 @hookimpl(trylast=True)

@@ -10,6 +10,11 @@ names) keeps named plugins from loading at all.
 All plugins load together rather than one per provider because hooks from plugins that are not
 providers (a credential vault, a classification override) must be in place before the first
 request, and nothing in an entry point says which plugins those are.
+
+A provider's operations are called through a pluggy manager of its own, holding the plugin that
+registered the provider, the plugins that register none and the core's fallbacks, so that no
+other provider's plugin is asked and a call costs the same however many are installed.
+Observation hooks are called once per observer, so that one that raises stops no other.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import pluggy
 from pydantic import ValidationError
 
 from hotswap.plugin import specs as hookspecs
-from hotswap.plugin.dispatch import HookCalls
+from hotswap.plugin.manager import HookManager
 from hotswap.types.errors import PluginError, UnknownProviderError
 from hotswap.types.providers import KnownModel, ProviderInfo
 from hotswap.types.redaction import get_logger
@@ -97,22 +102,25 @@ class PluginHost:
         *,
         disabled: Collection[str] | None = None,
     ) -> None:
-        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-        self._pm.add_hookspecs(hookspecs)
+        self._pm = HookManager()
         self._disabled = disabled_from_env() if disabled is None else frozenset(disabled)
         self._pending: dict[str, metadata.EntryPoint] = {}
         self._records: dict[str, PluginRecord] = {}
         self._providers: dict[str, ProviderInfo] = {}
         self._provider_plugin: dict[str, str] = {}
+        # Every plugin registered (observers aside), in the order pluggy saw them.
+        self._plugins: dict[str, object] = {}
+        self._routes: dict[str, pluggy.HookRelay] = {}
+        self._observers: dict[str, tuple[tuple[str, pluggy.HookCaller], ...]] = {}
         self._lock = threading.RLock()
-        self._hooks = HookCalls(self._pm, self._lock, self.load)
         self._loaded = False
         found = _installed_entry_points() if entry_points is None else list(entry_points)
         for entry_point in found:
             self._discover(entry_point)
-        from hotswap.plugin import defaults as builtin
+        from hotswap.plugin import defaults
 
-        self._pm.register(builtin, name="hotswap.plugin.defaults")
+        self._pm.register(defaults, name=defaults.__name__)
+        self._plugins[defaults.__name__] = defaults
 
     # -- discovery and loading ---------------------------------------------------------------
 
@@ -177,7 +185,7 @@ class PluginHost:
         """
         self.load()
         with self._lock:
-            self._hooks.forget()
+            self._observers = {}
             self._pm.register(observer, name=f"observer:{id(observer)}")
             callers = self._pm.get_hookcallers(observer) or []
             wrong = sorted(c.name for c in callers if c.name not in _OBSERVATION_HOOKS)
@@ -191,12 +199,12 @@ class PluginHost:
     def remove_observer(self, observer: object) -> None:
         """Stop telling ``observer`` anything."""
         with self._lock:
-            self._hooks.forget()
+            self._observers = {}
             if self._pm.is_registered(observer):
                 self._pm.unregister(observer)
 
     def _load_one(self, name: str, target: str, load: Callable[[], object]) -> None:
-        self._hooks.forget()
+        self._routes, self._observers = {}, {}
         record = self._records.get(name) or PluginRecord(name=name, target=target)
         try:
             plugin = load()
@@ -211,6 +219,7 @@ class PluginHost:
             self._pm.unregister(plugin)
             self._fail(record, str(exc) if isinstance(exc, PluginError) else f"{exc!r}")
             return
+        self._plugins[name] = plugin
         for info in providers:
             self._providers[info.name] = info
             self._provider_plugin[info.name] = name
@@ -277,114 +286,154 @@ class PluginHost:
                 reason = f"plugin {name!r} is installed but disabled by {DISABLE_VARIABLE}"
             raise UnknownProviderError(name, sorted(self._providers), reason=reason) from None
 
-    # -- hooks, one typed method each ----------------------------------------------------------
-    # Arguments go in the order hotswap.plugin.specs declares them. Plugins are loaded when a hook
-    # is first compiled (HookCalls), not checked for on every call.
+    # -- provider operations, one typed method each -------------------------------------------
 
     def resolve_credential(
         self, model: ModelConfig, auth_type: AuthType, spec: CredentialSpec
     ) -> Credential | None:
-        credential: Credential | None = self._hooks.first(
-            "hotswap_resolve_credential", model.provider, model, auth_type, spec
+        credential: Credential | None = self._hooks(model).hotswap_resolve_credential(
+            model=model, auth_type=auth_type, spec=spec
         )
         return credential
 
     def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
-        headers: dict[str, str] | None = self._hooks.first(
-            "hotswap_auth_headers", model.provider, model, credential
+        # The core's own implementation always answers, so the result is never None.
+        headers: dict[str, str] = self._hooks(model).hotswap_auth_headers(
+            model=model, credential=credential
         )
-        if headers is None:
-            raise self._unhandled("hotswap_auth_headers", model)
         return headers
 
     def refresh_request(self, model: ModelConfig, credential: Credential) -> HttpRequest | None:
-        request: HttpRequest | None = self._hooks.first(
-            "hotswap_refresh_request", model.provider, model, credential
+        request: HttpRequest | None = self._hooks(model).hotswap_refresh_request(
+            model=model, credential=credential
         )
         return request
 
     def parse_refresh(self, model: ModelConfig, response: HttpResponse) -> TokenGrant | None:
-        grant: TokenGrant | None = self._hooks.first(
-            "hotswap_parse_refresh", model.provider, model, response
+        grant: TokenGrant | None = self._hooks(model).hotswap_parse_refresh(
+            model=model, response=response
         )
         return grant
 
     def build_request(
         self, model: ModelConfig, request: CompletionRequest, *, stream: bool
     ) -> HttpRequest:
-        built: HttpRequest | None = self._hooks.first(
-            "hotswap_build_request", model.provider, model, request, stream
+        built: HttpRequest | None = self._hooks(model).hotswap_build_request(
+            model=model, request=request, stream=stream
         )
         if built is None:
             raise self._unhandled("hotswap_build_request", model)
         return built
 
     def parse_response(self, model: ModelConfig, response: HttpResponse) -> Completion | None:
-        completion: Completion | None = self._hooks.first(
-            "hotswap_parse_response", model.provider, model, response
+        completion: Completion | None = self._hooks(model).hotswap_parse_response(
+            model=model, response=response
         )
         return completion
 
     def stream_translator(self, model: ModelConfig, request: CompletionRequest) -> StreamTranslator:
-        translator: StreamTranslator | None = self._hooks.first(
-            "hotswap_stream_translator", model.provider, model, request
+        translator: StreamTranslator | None = self._hooks(model).hotswap_stream_translator(
+            model=model, request=request
         )
         if translator is None:
             raise self._unhandled("hotswap_stream_translator", model)
         return translator
 
     def list_models_request(self, model: ModelConfig) -> HttpRequest | None:
-        request: HttpRequest | None = self._hooks.first(
-            "hotswap_list_models_request", model.provider, model
-        )
+        request: HttpRequest | None = self._hooks(model).hotswap_list_models_request(model=model)
         return request
 
     def parse_model_list(
         self, model: ModelConfig, response: HttpResponse
     ) -> list[KnownModel] | None:
-        models: list[KnownModel] | None = self._hooks.first(
-            "hotswap_parse_model_list", model.provider, model, response
+        models: list[KnownModel] | None = self._hooks(model).hotswap_parse_model_list(
+            model=model, response=response
         )
         return models
 
     def classify_error(self, model: ModelConfig, failure: Failure) -> ErrorClassification:
         # The core's own implementation always answers, so the result is never None.
-        classification: ErrorClassification = self._hooks.first(
-            "hotswap_classify_error", model.provider, model, failure
+        classification: ErrorClassification = self._hooks(model).hotswap_classify_error(
+            model=model, failure=failure
         )
         return classification
+
+    def _hooks(self, model: ModelConfig) -> pluggy.HookRelay:
+        """The hooks to call about ``model``: its provider's manager (:meth:`_route`)."""
+        hooks = self._routes.get(model.provider)
+        return hooks if hooks is not None else self._route(model.provider)
+
+    def _route(self, provider: str) -> pluggy.HookRelay:
+        """A manager holding ``provider``'s plugin and every plugin that registers no provider,
+        in the order they were registered, kept until the plugins change."""
+        self.load()
+        with self._lock:
+            owner = self._provider_plugin.get(provider)
+            providers_plugins = set(self._provider_plugin.values())
+            manager = HookManager()
+            for name, plugin in self._plugins.items():
+                if name == owner or name not in providers_plugins:
+                    manager.register(plugin, name=name)
+            self._routes[provider] = manager.hook
+            return manager.hook
 
     # -- observation: every observer is told; one that raises is logged and ignored -----------
 
     def attempt_started(self, model: ModelConfig, *, stream: bool) -> None:
-        self._hooks.observe("hotswap_attempt_started", model, stream)
+        self._observe("hotswap_attempt_started", model=model, stream=stream)
 
     def attempt_failed(self, model: ModelConfig, attempt: Attempt) -> None:
-        self._hooks.observe("hotswap_attempt_failed", model, attempt)
+        self._observe("hotswap_attempt_failed", model=model, attempt=attempt)
 
     def failover(self, attempt: Attempt, next_model: ModelConfig) -> None:
-        self._hooks.observe("hotswap_failover", attempt, next_model)
+        self._observe("hotswap_failover", attempt=attempt, next_model=next_model)
 
     def breaker_opened(self, model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None:
-        self._hooks.observe("hotswap_breaker_opened", model, kind, cooldown_s)
+        self._observe("hotswap_breaker_opened", model=model, kind=kind, cooldown_s=cooldown_s)
 
     def breaker_closed(self, model: ModelConfig) -> None:
-        self._hooks.observe("hotswap_breaker_closed", model)
+        self._observe("hotswap_breaker_closed", model=model)
 
     def completed(self, completion: Completion) -> None:
-        self._hooks.observe("hotswap_completed", completion)
+        self._observe("hotswap_completed", completion=completion)
 
     def observes(self, hook: str) -> bool:
         """Whether any plugin implements the observation ``hook`` (so that an event costly to
         build, such as a stream's assembled completion, is built only for someone)."""
-        return self._hooks.observed(hook)
+        return bool(self._observers_of(hook))
+
+    def _observe(self, hook: str, **arguments: object) -> None:
+        for name, caller in self._observers_of(hook):
+            try:
+                caller(**arguments)
+            except Exception:  # an observer's bug must not fail the call it watches
+                log.warning("hotswap observer %r failed in %s", name, hook, exc_info=True)
+
+    def _observers_of(self, hook: str) -> tuple[tuple[str, pluggy.HookCaller], ...]:
+        """Each plugin implementing ``hook``, by name, with a caller of its implementation
+        alone, in pluggy's order; kept until the plugins or observers change."""
+        observers = self._observers.get(hook)
+        if observers is None:
+            self.load()
+            with self._lock:
+                implementers = {
+                    impl.plugin_name: impl.plugin
+                    for impl in reversed(getattr(self._pm.hook, hook).get_hookimpls())
+                }
+                everyone = self._pm.get_plugins()
+                observers = self._observers[hook] = tuple(
+                    (name, self._pm.subset_hook_caller(hook, everyone - {plugin}))
+                    for name, plugin in implementers.items()
+                )
+        return observers
 
     def _unhandled(self, hook: str, model: ModelConfig) -> PluginError:
         provider = self.provider(model.provider)
         plugin = self._provider_plugin.get(provider.name, "?")
+        method = hook.removeprefix("hotswap_")
         return PluginError(
             f"plugin {plugin!r} registered provider {provider.name!r} but does not implement "
-            f"{hook} for it"
+            f"{hook} for it (a ProviderPlugin implements it as the method {method!r})"
         )
 
 

@@ -1,36 +1,34 @@
 """The hotswap plugin contract: every hook a plugin may implement, grouped by concern.
 
-A provider plugin is a module (named by an entry point in the ``hotswap`` group) with functions
-marked ``@hookimpl``. It is a *translator*: it declares its providers, turns hotswap's
-request into an :class:`~hotswap.types.http.HttpRequest`, turns responses and stream frames back
-into hotswap's types, and classifies failures. It never opens a socket, sleeps, retries or logs
-a secret: the core does all I/O.
+A provider plugin is a translator: it declares its providers, turns hotswap's request into an
+:class:`~hotswap.types.http.HttpRequest`, turns responses and stream frames back into hotswap's
+types, and classifies failures. It never opens a socket, sleeps, retries or logs a secret: the
+core does all I/O. It is usually a :class:`~hotswap.plugin.ProviderPlugin` subclass, whose
+methods are named after the hooks below without their ``hotswap_`` prefix (``build_request``
+implements ``hotswap_build_request``); a plugin may also mark functions ``@hookimpl`` itself.
 
-Provider hooks receive the configured ``model``; an implementation handles only models whose
-``model.provider`` is one it registered and returns None for every other, so the next plugin
-is asked. Hooks marked *first result* stop at the first non-None answer.
+The hooks that stop at the first answer (*first result*) are a provider's operations. Each is
+asked about one configured ``model`` and reaches only the plugin that registered
+``model.provider``, the plugins that register no provider, and the core's fallbacks, which run
+last (``trylast``): never another provider's plugin, so no implementation checks
+``model.provider``. A plugin that is not a provider changes behaviour through the same hooks:
+with ``tryfirst=True`` it answers before the provider (a secrets vault resolving credentials,
+returning None for models it does not serve), and with ``wrapper=True`` it adjusts the
+provider's answer (treating a given 400 as failover-worthy).
 
-Plugins that are not providers use the same hooks to change behaviour: implement a hook with
-``tryfirst=True`` to answer before the providers (a secrets vault resolving credentials), or
-as a ``wrapper=True`` hook to adjust the provider's answer (treating a given 400 as
-failover-worthy). The core's own fallbacks run last (``trylast``).
+A minimal provider plugin, named by an entry point in the ``hotswap`` group
+(``acme = "hotswap_acme:plugin"``)::
 
-A minimal provider plugin::
+    from hotswap.plugin import HttpRequest, ProviderInfo, ProviderPlugin
 
-    import hotswap
-    from hotswap.types.http import HttpRequest
-    from hotswap.types.providers import ProviderInfo
+    class Acme(ProviderPlugin):
+        info = ProviderInfo(name="acme", base_url="https://api.acme.test/v1",
+                            auth={"api_key": {"env_vars": ["ACME_API_KEY"]}})
 
-    @hookimpl
-    def hotswap_register_providers(register):
-        register(ProviderInfo(name="acme", base_url="https://api.acme.test/v1",
-                              auth={"api_key": {"env_vars": ["ACME_API_KEY"]}}))
+        def build_request(self, model, request, stream):
+            return HttpRequest("POST", "/chat", json={...}, stream=stream)
 
-    @hookimpl
-    def hotswap_build_request(model, request, stream):
-        if model.provider != "acme":
-            return None
-        return HttpRequest("POST", "/chat", json={...}, stream=stream)
+    plugin = Acme()
 """
 
 from __future__ import annotations
@@ -70,7 +68,8 @@ def hotswap_register_providers(register: Callable[[ProviderInfo], None]) -> None
     Called once per plugin, when the plugin is loaded. Call ``register`` once per provider. The
     core validates each :class:`~hotswap.types.providers.ProviderInfo` and refuses a name another
     plugin already registered; either failure disables this plugin alone, with the reason
-    shown by ``hotswap plugins``.
+    shown by ``hotswap plugins``. From then on this plugin's first-result hooks are asked about
+    the models of the providers it registered, and no others.
 
     :param register: the callback that records one provider.
     """
@@ -107,11 +106,13 @@ def hotswap_auth_headers(
     """Turn a resolved credential into the request headers that carry it. *First result.*
 
     Called for every request just before it is sent; the headers are added by the transport
-    and never appear in an :class:`~hotswap.types.http.HttpRequest`, a log line or a repr.
+    and never appear in an :class:`~hotswap.types.http.HttpRequest`, a log line or a repr. The
+    core's own implementation runs last and sends ``Authorization: Bearer`` (nothing for auth
+    type ``none``), so implement this hook only for a provider that expects otherwise.
 
     :param model: the configured model.
     :param credential: the resolved credential, or None for auth type ``none``.
-    :return: headers such as ``{"x-api-key": ...}``; None if ``model`` is not yours.
+    :return: headers such as ``{"x-api-key": ...}``.
     """
 
 
@@ -127,7 +128,7 @@ def hotswap_refresh_request(model: ModelConfig, credential: Credential) -> HttpR
     :param model: the configured model.
     :param credential: the expired credential; its ``refresh_token`` is set.
     :return: the request, its ``path`` an absolute URL (token endpoints are not under the API's
-        base URL); None if ``model`` is not yours or its provider cannot refresh a login.
+        base URL); None if the provider cannot refresh a login.
     """
 
 
@@ -142,7 +143,7 @@ def hotswap_parse_refresh(model: ModelConfig, response: HttpResponse) -> TokenGr
 
     :param model: the configured model.
     :param response: the token endpoint's answer, body complete.
-    :return: the new tokens; None if ``model`` is not yours or the answer holds no access token.
+    :return: the new tokens; None if the answer holds no access token.
     """
 
 
@@ -165,7 +166,8 @@ def hotswap_build_request(
     :param request: the conversation and the options.
     :param stream: whether to ask for a streamed answer (and for usage in it, where the
         provider can report it).
-    :return: the request, with a path relative to the base URL; None if not yours.
+    :return: the request, with a path relative to the base URL. The core raises
+        :class:`~hotswap.types.errors.PluginError` if no implementation builds one.
     """
 
 
@@ -245,8 +247,8 @@ def hotswap_list_models_request(model: ModelConfig) -> HttpRequest | None:
 
     :param model: the configured model whose endpoint, headers and credential to use; its
         ``model`` id plays no part.
-    :return: the request, its path relative to the base URL (or absolute); None if ``model``
-        is not yours or its provider has no such list.
+    :return: the request, its path relative to the base URL (or absolute); None if the
+        provider has no such list.
     """
 
 
@@ -259,7 +261,7 @@ def hotswap_parse_model_list(model: ModelConfig, response: HttpResponse) -> list
 
     :param model: the configured model the list was asked for.
     :param response: the server's answer, body complete.
-    :return: the models, as the ids to configure them by; None if ``model`` is not yours.
+    :return: the models, as the ids to configure them by.
     """
 
 

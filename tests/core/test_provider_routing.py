@@ -1,6 +1,6 @@
-"""The host calls a provider's hooks without calling every other provider's, and what it
-returns is still exactly what pluggy's call would: order, wrappers and late registrations
-included."""
+"""A provider's operations reach the plugin that registered the provider, the plugins that
+register none and the core's fallbacks, in pluggy's order, wrappers and late registrations
+included; never another provider's plugin."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from hotswap import Completion, ErrorKind, Message, ModelConfig, PluginHost
 from hotswap.plugin import hookimpl
-from hotswap.plugin.provider import TRANSLATIONS, ProviderPlugin
-from hotswap.types.errors import ErrorClassification
+from hotswap.plugin.provider import ProviderPlugin
+from hotswap.types.errors import ErrorClassification, PluginError
 from hotswap.types.http import HttpRequest, HttpResponse
 from hotswap.types.providers import ProviderInfo
 from hotswap.types.request import CompletionRequest
@@ -52,9 +52,9 @@ def test_each_provider_answers_for_its_own_models(host, calls):
     assert calls == ["alpha", "gamma"]
 
 
-def test_a_provider_plugin_that_answers_for_every_model_is_still_asked(host):
+def test_a_provider_s_plugin_is_never_asked_about_another_provider_s_models(host):
     class Everyone(ProviderPlugin):
-        """Overrides the hook itself, so its answer is not limited to its own provider."""
+        """Writes its hook itself, meaning to answer for every model."""
 
         info = ProviderInfo(name="everyone", base_url="https://e.test", auth={"none": {}})
 
@@ -64,10 +64,8 @@ def test_a_provider_plugin_that_answers_for_every_model_is_still_asked(host):
 
     host.register(Everyone(), name="everyone")
 
-    verdict = host.classify_error(model("alpha"), FAILURE)
-
-    assert verdict.kind is ErrorKind.OVERLOADED
-    assert verdict.message == "seen for alpha"
+    assert host.classify_error(model("everyone"), FAILURE).message == "seen for everyone"
+    assert host.classify_error(model("alpha"), FAILURE).kind is ErrorKind.INVALID_REQUEST
 
 
 def test_a_plugin_registered_after_the_first_call_takes_part(host):
@@ -122,37 +120,41 @@ def test_trylast_runs_after_the_provider_and_tryfirst_before(host):
     assert host.build_request(model("beta"), REQUEST, stream=False).path == "/beta"
 
 
-def test_an_implementation_taking_some_arguments_in_another_order_gets_the_right_ones(host):
-    seen = []
+def test_a_provider_plugin_without_a_translation_is_named_in_the_error(host):
+    class Silent(ProviderPlugin):
+        info = ProviderInfo(name="silent", base_url="https://s.test", auth={"none": {}})
 
-    class Partial:
-        @hookimpl(tryfirst=True)
-        def hotswap_build_request(self, stream, model):
-            seen.append((stream, model.provider))
+    host.register(Silent(), name="silent-plugin")
 
-    host.register(Partial(), name="partial")
-
-    assert host.build_request(model("alpha"), REQUEST, stream=True).path == "/alpha"
-    assert seen == [(True, "alpha")]
+    with pytest.raises(PluginError, match=r"'silent-plugin' .* as the method 'build_request'"):
+        host.build_request(model("silent"), REQUEST, stream=False)
 
 
-def test_a_subclass_that_overrides_a_hook_is_called_through_it(host, calls):
-    class Narrow(ProviderPlugin):
-        """Keeps the base class's translation method but answers its hook itself."""
+def test_a_translation_method_that_takes_other_arguments_than_its_hook_is_refused(host):
+    class Misread(ProviderPlugin):
+        info = ProviderInfo(name="misread", base_url="https://m.test", auth={"none": {}})
 
-        info = ProviderInfo(name="narrow", base_url="https://n.test", auth={"none": {}})
+        def parse_response(self, model, body):
+            return None
+
+    with pytest.raises(PluginError, match="parse_response"):
+        host.register(Misread(), name="misread")
+    assert "misread" not in host.providers()
+
+
+def test_a_method_not_named_after_an_operation_is_not_a_hook(host):
+    class Helpful(ProviderPlugin):
+        info = ProviderInfo(name="helpful", base_url="https://h.test", auth={"none": {}})
+
+        def model_id(self, model):
+            return model.model
 
         def build_request(self, model, request, stream):
-            return HttpRequest("POST", "/translation", json={}, stream=stream)
+            return HttpRequest("POST", f"/{self.model_id(model)}", json={}, stream=stream)
 
-        @hookimpl
-        def hotswap_build_request(self, model, request, stream):
-            return HttpRequest("POST", "/hook", json={}, stream=stream)
+    host.register(Helpful(), name="helpful")
 
-    host.register(Narrow(), name="narrow")
-
-    assert host.build_request(model("narrow"), REQUEST, stream=False).path == "/hook"
-    assert host.build_request(model("alpha"), REQUEST, stream=False).path == "/hook"
+    assert host.build_request(model("helpful"), REQUEST, stream=False).path == "/m"
 
 
 def test_a_translation_that_finds_nothing_lets_the_next_implementation_answer(host):
@@ -193,12 +195,3 @@ def test_observers_hear_the_arguments_they_take(host):
     assert heard == [(60.0, "beta"), ("alpha", True)]
     assert host.observes("hotswap_attempt_started")
     assert not host.observes("hotswap_failover")
-
-
-def test_each_translation_method_takes_its_hooks_arguments():
-    import inspect
-
-    for hook, method in TRANSLATIONS.items():
-        hook_params = list(inspect.signature(getattr(ProviderPlugin, hook)).parameters)
-        method_params = list(inspect.signature(getattr(ProviderPlugin, method)).parameters)
-        assert hook_params == method_params, hook
