@@ -21,10 +21,9 @@ from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
 from hotswap.engine.plan import CallPlan, Wait
 from hotswap.engine.recovery import needs_of
 from hotswap.plugin.host import PluginHost, default_host
-from hotswap.trusted import build, copy_with
 from hotswap.types.completion import Completion
 from hotswap.types.errors import ProviderError, UnknownProviderError
-from hotswap.types.messages import Message, TextPart
+from hotswap.types.messages import Message
 from hotswap.types.providers import ProviderInfo
 from hotswap.types.request import CompletionOptions, CompletionRequest
 from hotswap.wire.exchange import Exchange
@@ -237,7 +236,7 @@ class FailoverChain:
         return limits
 
     def _answered(self, completion: Completion, plan: CallPlan) -> Completion:
-        completion = copy_with(completion, attempts=tuple(plan.attempts))
+        completion = completion.model_copy(update={"attempts": tuple(plan.attempts)})
         self.host.completed(completion)
         return completion
 
@@ -259,10 +258,13 @@ class FailoverChain:
 def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:
     settings = CompletionOptions(**options) if options else _NO_OPTIONS
     if isinstance(messages, str):
-        # A string is a valid prompt as it is: there is nothing in it to validate.
-        prompt = build(Message, role="user", content=(build(TextPart, text=str(messages)),))
-        return build(CompletionRequest, messages=(prompt,), options=settings)
-    conversation = (messages,) if isinstance(messages, Message) else tuple(messages)
+        conversation: tuple[Message | dict[str, Any], ...] = (Message.user(str(messages)),)
+    elif isinstance(messages, Message):
+        conversation = (messages,)
+    else:
+        conversation = tuple(messages)
+    # One validation of the whole conversation: a Message is taken as it is, a dict is
+    # validated into one, and a bad one is named by its place (``messages.3.role``).
     return CompletionRequest.model_validate({"messages": conversation, "options": settings})
 
 

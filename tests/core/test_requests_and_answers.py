@@ -1,19 +1,14 @@
-"""The core's unvalidated builds make exactly the models validation makes.
-
-:mod:`hotswap.trusted` skips pydantic's validation for values the core made itself. What it
-returns must be indistinguishable from the validated model: equal, printed, dumped, hashed and
-pickled the same, with the same fields marked as set. Each place that uses it is held to the
-model validation would have made there.
-"""
+"""What the core makes of what callers and plugins hand it: the request from a prompt or a
+conversation, the model's thinking level filled in, the answer assembled from a stream and
+stamped with its attempts."""
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
 import httpx2
+import pydantic
 import pytest
-from pydantic import BaseModel, ValidationError
 
 from hotswap import (
     Attempt,
@@ -34,30 +29,10 @@ from hotswap import (
 )
 from hotswap.engine.failover_chain import _request
 from hotswap.plugin.streaming import StreamAssembler
-from hotswap.trusted import build, copy_with
-from hotswap.types.messages import TextPart, ThinkingPart, ToolCall
+from hotswap.types.messages import ThinkingPart, ToolCall
 from hotswap.types.request import CompletionOptions, CompletionRequest, ThinkingLevel
 from hotswap.wire.exchange import Exchange
 from hotswap.wire.transport import Transport
-
-
-def assert_same(made: BaseModel, validated: BaseModel) -> None:
-    assert type(made) is type(validated)
-    assert made == validated
-    assert repr(made) == repr(validated)
-    assert list(made.__dict__) == list(validated.__dict__)
-    assert made.model_fields_set == validated.model_fields_set
-    assert made.model_dump() == validated.model_dump()
-    assert made.model_dump(exclude_unset=True) == validated.model_dump(exclude_unset=True)
-    assert made.model_dump_json() == validated.model_dump_json()
-    assert pickle.loads(pickle.dumps(made)) == validated  # noqa: S301 (bytes made just above)
-    try:
-        expected = hash(validated)
-    except TypeError:  # frozen, but holding a dict (a request's ``extra``)
-        expected = None
-    if expected is not None:
-        assert hash(made) == expected
-
 
 ATTEMPT = {
     "model": "fast",
@@ -71,58 +46,19 @@ ATTEMPT = {
     "round": 1,
 }
 
-
-@pytest.mark.parametrize(
-    ("cls", "values"),
-    [
-        (TextPart, {"text": "hi"}),
-        (Message, {"role": "user", "content": (TextPart(text="hi"),)}),
-        (
-            CompletionRequest,
-            {"messages": (Message.user("hi"),), "options": CompletionOptions(max_tokens=5)},
-        ),
-        (Attempt, ATTEMPT),
-        (Attempt, {"model": "fast", "provider": "acme", "model_id": "a", "outcome": Outcome.OK}),
-        (Completion, {"text": "hello", "finish_reason": FinishReason.LENGTH}),
-        (Usage, {"input_tokens": 3}),
-    ],
-)
-def test_build_makes_what_validation_makes(cls: type[BaseModel], values: dict[str, Any]) -> None:
-    assert_same(build(cls, **values), cls(**values))
-
-
-def test_fields_left_out_take_their_defaults_and_factories_make_them_anew() -> None:
-    first, second = build(Completion, text="a"), build(Completion, text="b")
-
-    assert first.usage == Usage()
-    assert first.attempts == ()
-    assert first.raw is None
-    assert first.model_fields_set == {"text"}
-    assert first.usage is not second.usage  # a default factory runs for each build
-
-
-def test_copy_with_is_model_copy_with_an_update() -> None:
-    original = Completion(text="hi", usage=Usage(output_tokens=2), model="fast")
-    attempts = (Attempt(**ATTEMPT),)
-
-    made = copy_with(original, attempts=attempts, provider="acme")
-
-    assert_same(made, original.model_copy(update={"attempts": attempts, "provider": "acme"}))
-    assert original.attempts == ()
-    assert original.provider == ""
+# -- the request --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("prompt", ["What is the capital of Norway?", "", "  spaced  "])
-def test_a_string_prompt_makes_the_request_validation_would(prompt: str) -> None:
+def test_a_string_prompt_is_one_user_message(prompt: str) -> None:
     validated = CompletionRequest.model_validate(
         {"messages": [{"role": "user", "content": prompt}], "options": CompletionOptions()}
     )
 
     made = _request(prompt, {})
 
-    assert_same(made, validated)
-    assert_same(made.messages[0], validated.messages[0])
-    assert_same(made.messages[0].content[0], validated.messages[0].content[0])
+    assert made == validated
+    assert made.messages[0].model_fields_set == validated.messages[0].model_fields_set
 
 
 def test_a_prompt_with_options_validates_the_options() -> None:
@@ -140,10 +76,51 @@ def test_a_string_subclass_prompt_is_sent_as_its_text() -> None:
     made = _request(Prompt("hi"), {})
 
     assert type(made.messages[0].content[0].text) is str
-    assert_same(made, _request("hi", {}))
+    assert made == _request("hi", {})
 
 
-# -- each place the core builds without validating ---------------------------------------------
+def test_a_conversation_of_dicts_is_validated_into_messages() -> None:
+    made = _request([{"role": "system", "content": "terse"}, {"role": "user", "content": "hi"}], {})
+
+    assert made.messages == (Message.system("terse"), Message.user("hi"))
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ({"role": "robot", "content": "x"}, r"messages\.2\.role"),
+        ({"role": "tool", "content": "18C"}, "tool_call_id"),
+        ({"role": "user", "content": "x", "colour": "red"}, r"messages\.2\.colour"),
+        ("just text", r"messages\.2"),
+    ],
+)
+def test_a_bad_message_in_a_history_of_dicts_is_refused_by_its_place(bad: Any, problem: str):
+    history = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}, bad]
+
+    with pytest.raises(pydantic.ValidationError, match=problem):
+        _request(history, {})
+
+
+def test_messages_already_made_are_taken_as_they_are() -> None:
+    history = [Message.system("terse"), Message.user("hi"), Message.assistant("hello")]
+    turn = Message.user("and now?")
+
+    made = _request([*history, turn], {})
+
+    assert all(sent is given for sent, given in zip(made.messages, [*history, turn], strict=True))
+    assert _request(turn, {}).messages[0] is turn
+
+
+def test_a_history_mixing_messages_and_dicts_keeps_the_messages() -> None:
+    kept = Message.user("hi")
+
+    made = _request([kept, {"role": "assistant", "content": "hello"}], {})
+
+    assert made.messages[0] is kept
+    assert made.messages[1] == Message.assistant("hello")
+
+
+# -- the answer of a chain ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -162,36 +139,28 @@ def acme_chain(acme_host, monkeypatch):
     return chain("default", config=config, host=acme_host, transport=transport)
 
 
-def test_an_answer_and_its_attempts_are_what_validation_makes(acme_chain) -> None:
+def test_an_answer_names_its_model_and_carries_its_attempts(acme_chain) -> None:
     completion = acme_chain.complete("hi")
 
     (attempt,) = completion.attempts
-    assert_same(
-        attempt,
-        Attempt(
-            model="first",
-            provider="acme",
-            model_id="acme-1",
-            outcome=Outcome.OK,
-            kind=None,
-            status=None,
-            message=None,
-            elapsed_ms=attempt.elapsed_ms,
-            round=0,
-        ),
+    assert attempt == Attempt(
+        model="first",
+        provider="acme",
+        model_id="acme-1",
+        outcome=Outcome.OK,
+        elapsed_ms=attempt.elapsed_ms,
     )
     # The plugin named neither model nor provider: both are stamped on, then the attempts.
-    expected = Completion(text="hello", model_id="acme-1").model_copy(
-        update={"model": "first", "provider": "acme"}
+    assert completion == Completion(
+        text="hello", model_id="acme-1", model="first", provider="acme", attempts=(attempt,)
     )
-    assert_same(completion, expected.model_copy(update={"attempts": (attempt,)}))
 
 
 @pytest.mark.parametrize(
     ("configured", "asked", "sent"),
     [("high", None, "high"), ("high", "low", "low"), (None, "off", "off"), ("low", "off", "off")],
 )
-def test_the_models_thinking_level_makes_the_request_validation_would(
+def test_the_models_thinking_level_fills_in_where_the_request_sets_none(
     acme_host, monkeypatch, configured, asked, sent
 ) -> None:
     monkeypatch.setenv("ACME_API_KEY", "sk-acme-test-key-0001")
@@ -201,13 +170,12 @@ def test_the_models_thinking_level_makes_the_request_validation_would(
 
     made = Exchange(acme_host, model, request, stream=False).request
 
-    expected = request
-    if asked != sent:
-        expected = request.model_copy(
-            update={"options": options.model_copy(update={"thinking_level": ThinkingLevel(sent)})}
-        )
-    assert_same(made, expected)
-    assert_same(made.options, expected.options)
+    assert made.messages == request.messages
+    assert made.options == CompletionOptions(thinking_level=ThinkingLevel(sent))
+    assert type(made.options.thinking_level) is ThinkingLevel
+
+
+# -- the answer a stream adds up to -------------------------------------------------------------
 
 
 def _assembled(*events: Any, **fields: Any) -> Completion:
@@ -217,8 +185,7 @@ def _assembled(*events: Any, **fields: Any) -> Completion:
     return assembler.completion(**fields)
 
 
-def _validated(**fields: Any) -> Completion:
-    """The completion as the assembler made it before it built any without validation."""
+def _expected(**fields: Any) -> Completion:
     defaults: dict[str, Any] = {
         "text": "",
         "tool_calls": (),
@@ -235,7 +202,7 @@ def _validated(**fields: Any) -> Completion:
     return Completion(**{**defaults, **fields})
 
 
-def test_an_assembled_answer_is_what_validation_makes() -> None:
+def test_an_assembled_answer_holds_what_the_events_said() -> None:
     usage = Usage(input_tokens=6, output_tokens=7)
     raw = {"id": "x"}
 
@@ -249,7 +216,7 @@ def test_an_assembled_answer_is_what_validation_makes() -> None:
         raw=raw,
     )
 
-    expected = _validated(
+    assert made == _expected(
         text="echo: hi",
         finish_reason=FinishReason.STOP,
         raw_finish_reason="stop",
@@ -259,12 +226,11 @@ def test_an_assembled_answer_is_what_validation_makes() -> None:
         model_id="acme-1-0520",
         raw=raw,
     )
-    assert_same(made, expected)
     assert made.usage is usage
     assert made.raw is raw
 
 
-def test_an_assembled_answer_with_tool_calls_reasoning_and_attempts_is_what_validation_makes():
+def test_an_assembled_answer_holds_its_tool_calls_reasoning_and_attempts() -> None:
     attempts = (Attempt(**ATTEMPT),)
 
     made = _assembled(
@@ -275,23 +241,20 @@ def test_an_assembled_answer_with_tool_calls_reasoning_and_attempts_is_what_vali
         attempts=attempts,
     )
 
-    assert_same(
-        made,
-        _validated(
-            tool_calls=(ToolCall(id="call_1", name="f", arguments={"a": 1}, extra={}),),
-            thinking=(
-                ThinkingPart(text="Let me look.", signature="sig", redacted=None, provider=None),
-            ),
-            finish_reason=FinishReason.TOOL_CALLS,
-            raw_finish_reason="tool_use",
-            model_id="acme-1",
-            attempts=attempts,
+    assert made == _expected(
+        tool_calls=(ToolCall(id="call_1", name="f", arguments={"a": 1}, extra={}),),
+        thinking=(
+            ThinkingPart(text="Let me look.", signature="sig", redacted=None, provider=None),
         ),
+        finish_reason=FinishReason.TOOL_CALLS,
+        raw_finish_reason="tool_use",
+        model_id="acme-1",
+        attempts=attempts,
     )
 
 
-def test_an_answer_that_never_finished_is_what_validation_makes() -> None:
-    assert_same(_assembled(TextDelta("cut")), _validated(text="cut"))
+def test_an_answer_that_never_finished_has_reason_other() -> None:
+    assert _assembled(TextDelta("cut")) == _expected(text="cut")
 
 
 @pytest.mark.parametrize(
@@ -310,7 +273,7 @@ def test_an_answer_that_never_finished_is_what_validation_makes() -> None:
 def test_what_a_plugin_hands_in_of_another_type_is_validated(events, fields, expected) -> None:
     made = _assembled(*events, **fields)
 
-    assert_same(made, _validated(**{**fields, **expected}))
+    assert made == _expected(**{**fields, **expected})
     assert type(made.finish_reason) is FinishReason
 
 
@@ -324,5 +287,5 @@ def test_what_a_plugin_hands_in_of_another_type_is_validated(events, fields, exp
     ids=["unknown-reason", "raw-reason-not-text", "model-id-not-text"],
 )
 def test_what_a_plugin_hands_in_that_validation_refuses_is_refused(finish: Finish) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(pydantic.ValidationError):
         _assembled(finish)
