@@ -29,6 +29,7 @@ from hotswap import (
 )
 from hotswap.engine.failover_chain import _request
 from hotswap.plugin.streaming import StreamAssembler
+from hotswap.types import conversation
 from hotswap.types.messages import ThinkingPart, ToolCall
 from hotswap.types.request import CompletionOptions, CompletionRequest, ThinkingLevel
 from hotswap.wire.exchange import Exchange
@@ -289,3 +290,50 @@ def test_what_a_plugin_hands_in_of_another_type_is_validated(events, fields, exp
 def test_what_a_plugin_hands_in_that_validation_refuses_is_refused(finish: Finish) -> None:
     with pytest.raises(pydantic.ValidationError):
         _assembled(finish)
+
+
+def test_a_dict_of_a_role_and_text_is_validated_once_and_its_message_kept() -> None:
+    history = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+
+    first = _request(history, {})
+    again = _request([*history, {"role": "user", "content": "and now?"}], {})
+
+    assert again.messages[:2] == first.messages
+    assert all(kept is made for kept, made in zip(again.messages, first.messages, strict=False))
+
+
+def test_a_kept_message_is_found_by_role_and_text_alike() -> None:
+    said = _request([{"role": "user", "content": "same words"}], {}).messages[0]
+
+    answered = _request([{"role": "assistant", "content": "same words"}], {}).messages[0]
+
+    assert answered.role == "assistant"
+    assert answered is not said
+
+
+def test_a_dict_with_more_than_a_role_and_text_is_validated_each_time() -> None:
+    result = {"role": "tool", "content": "18C", "tool_call_id": "c1"}
+
+    first, again = _request([result], {}).messages[0], _request([result], {}).messages[0]
+
+    assert first == again == Message.tool_result("c1", "18C")
+    assert first is not again
+
+
+def test_a_bad_message_is_refused_every_time_it_is_sent() -> None:
+    for _ in range(2):
+        with pytest.raises(pydantic.ValidationError, match="tool_call_id"):
+            _request([{"role": "tool", "content": "18C"}], {})
+
+
+def test_the_oldest_kept_messages_are_let_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conversation, "_KEPT_MESSAGES", 2)
+    oldest, *newer = ({"role": "user", "content": f"bounded turn {i}"} for i in range(3))
+    made = _request([oldest, *newer], {}).messages
+
+    again = _request([oldest, *newer], {}).messages
+
+    assert again[0] == made[0]
+    assert again[0] is not made[0]  # let go, so validated anew
+    assert again[1:] == made[1:]
+    assert all(kept is first for kept, first in zip(again[1:], made[1:], strict=True))

@@ -22,6 +22,7 @@ from hotswap.engine.plan import CallPlan, Wait
 from hotswap.engine.recovery import needs_of
 from hotswap.plugin.host import PluginHost, default_host
 from hotswap.types.completion import Completion
+from hotswap.types.conversation import request_for
 from hotswap.types.errors import ProviderError, UnknownProviderError
 from hotswap.types.messages import Message
 from hotswap.types.providers import ProviderInfo
@@ -258,14 +259,10 @@ class FailoverChain:
 def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:
     settings = CompletionOptions(**options) if options else _NO_OPTIONS
     if isinstance(messages, str):
-        conversation: tuple[Message | dict[str, Any], ...] = (Message.user(str(messages)),)
-    elif isinstance(messages, Message):
-        conversation = (messages,)
-    else:
-        conversation = tuple(messages)
-    # One validation of the whole conversation: a Message is taken as it is, a dict is
-    # validated into one, and a bad one is named by its place (``messages.3.role``).
-    return CompletionRequest.model_validate({"messages": conversation, "options": settings})
+        return CompletionRequest(messages=(Message.user(str(messages)),), options=settings)
+    if isinstance(messages, Message):
+        return CompletionRequest(messages=(messages,), options=settings)
+    return request_for(messages, settings)
 
 
 _NO_OPTIONS = CompletionOptions()  # immutable, so every call without options shares it
