@@ -37,21 +37,20 @@ class _TextMessages:
     ) -> tuple[tuple[Any, ...], list[tuple[int, tuple[str, str]]]]:
         """``given`` with each dict kept here replaced by its message, and the places and keys
         of the dicts that could be kept but are not yet."""
-        made = self._made
-        items = list(given)
+        find = self._made.get
+        items: list[Any] = []
         new: list[tuple[int, tuple[str, str]]] = []
-        for place, item in enumerate(items):
-            if type(item) is not dict or len(item) != 2:
-                continue
-            text = item.get("content")
-            if type(text) is not str:
-                continue
-            key = (item.get("role"), text)
-            message = made.get(key)  # type: ignore[arg-type]
-            if message is None:
-                new.append((place, key))  # type: ignore[arg-type]
-            else:
-                items[place] = message
+        for item in given:
+            if type(item) is dict and len(item) == 2:
+                text = item.get("content")
+                if type(text) is str:
+                    key = (item.get("role"), text)
+                    message = find(key)  # type: ignore[arg-type]
+                    if message is not None:
+                        items.append(message)
+                        continue
+                    new.append((len(items), key))  # type: ignore[arg-type]
+            items.append(item)
         return tuple(items), new
 
     def keep(self, made: tuple[Message, ...], new: list[tuple[int, tuple[str, str]]]) -> None:
