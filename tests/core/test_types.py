@@ -26,6 +26,7 @@ from hotswap import (
     UsageUpdate,
 )
 from hotswap.types.errors import ErrorClassification, OverloadedError, ServerError
+from hotswap.types.messages import ThinkingPart
 from hotswap.types.providers import KnownModel, ProviderInfo
 from hotswap.types.request import CompletionRequest
 
@@ -35,6 +36,25 @@ def test_message_content_may_be_a_plain_string():
 
     assert message.content == (TextPart(text="hello"),)
     assert message.text == "hello"
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        (Message.user("hi"), "hi"),
+        (Message.system("terse"), "terse"),
+        (Message.assistant("hello"), "hello"),
+        (Message(role="user", content=""), ""),
+        (Message.assistant(), None),
+        (Message.user("a", "b"), None),
+        (Message.user(ImagePart(url="https://x.test/cat.png")), None),
+        (Message.assistant("calling", tool_calls=(ToolCall(id="c1", name="f"),)), None),
+        (Message.tool_result("c1", "18C"), None),
+        (Message(role="assistant", content=(ThinkingPart(text="hm"),)), None),
+    ],
+)
+def test_plain_text_is_the_text_of_a_message_of_one_text_part_and_nothing_else(message, plain):
+    assert message.plain_text == plain
 
 
 def test_message_constructors_build_each_role():

@@ -21,10 +21,10 @@ from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
 from hotswap.engine.plan import CallPlan, Wait
 from hotswap.engine.recovery import needs_of
 from hotswap.plugin.host import PluginHost, default_host
-from hotswap.trusted import build, copy_with
 from hotswap.types.completion import Completion
+from hotswap.types.conversation import request_for
 from hotswap.types.errors import ProviderError, UnknownProviderError
-from hotswap.types.messages import Message, TextPart
+from hotswap.types.messages import Message
 from hotswap.types.providers import ProviderInfo
 from hotswap.types.request import CompletionOptions, CompletionRequest
 from hotswap.wire.exchange import Exchange
@@ -237,7 +237,7 @@ class FailoverChain:
         return limits
 
     def _answered(self, completion: Completion, plan: CallPlan) -> Completion:
-        completion = copy_with(completion, attempts=tuple(plan.attempts))
+        completion = completion.model_copy(update={"attempts": tuple(plan.attempts)})
         self.host.completed(completion)
         return completion
 
@@ -259,11 +259,10 @@ class FailoverChain:
 def _request(messages: MessagesLike, options: dict[str, Any]) -> CompletionRequest:
     settings = CompletionOptions(**options) if options else _NO_OPTIONS
     if isinstance(messages, str):
-        # A string is a valid prompt as it is: there is nothing in it to validate.
-        prompt = build(Message, role="user", content=(build(TextPart, text=str(messages)),))
-        return build(CompletionRequest, messages=(prompt,), options=settings)
-    conversation = (messages,) if isinstance(messages, Message) else tuple(messages)
-    return CompletionRequest.model_validate({"messages": conversation, "options": settings})
+        return CompletionRequest(messages=(Message.user(str(messages)),), options=settings)
+    if isinstance(messages, Message):
+        return CompletionRequest(messages=(messages,), options=settings)
+    return request_for(messages, settings)
 
 
 _NO_OPTIONS = CompletionOptions()  # immutable, so every call without options shares it

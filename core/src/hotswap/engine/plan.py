@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hotswap.engine.breaker import BreakerStore, BreakerVerdict
-from hotswap.trusted import build
 from hotswap.types.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.types.errors import ErrorKind, NoCredentialError, ProviderError
 from hotswap.types.redaction import get_logger
@@ -371,8 +370,7 @@ class CallPlan:
 
     def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
         """``model`` was passed over without a request, for the reason ``why``."""
-        attempt = build(
-            Attempt,
+        attempt = Attempt(
             model=model.name,
             provider=model.provider,
             model_id=model.model,
@@ -403,8 +401,7 @@ class CallPlan:
         started: float,
         error: ProviderError | None = None,
     ) -> Attempt:
-        attempt = build(
-            Attempt,
+        attempt = Attempt(
             model=model.name,
             provider=model.provider,
             model_id=model.model,

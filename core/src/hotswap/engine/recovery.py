@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotswap.types.messages import ImagePart, Message
+from hotswap.types.messages import ImagePart, Message, TextPart
 
 if TYPE_CHECKING:
     from hotswap.types.providers import Capabilities
@@ -47,7 +47,8 @@ def needs_of(request: CompletionRequest) -> Needs:
     tools = bool(request.options.tools)
     for message in request.messages:
         for part in message.content:
-            if isinstance(part, ImagePart):
+            # Most parts are text: the exact type is checked first, being quicker to refuse.
+            if type(part) is not TextPart and isinstance(part, ImagePart):
                 return Needs(tools=tools, images=True)
     return _TOOLS if tools else _NOTHING
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from hotswap.plugin.framing import Frame, Framing, NDJSONDecoder, SSEDecoder
-from hotswap.trusted import build
 from hotswap.types import codec as jsoncodec
 from hotswap.types.attempts import Attempt
 from hotswap.types.completion import Completion, FinishReason, Usage
@@ -141,40 +140,24 @@ class StreamAssembler:
             if finish
             else (FinishReason.OTHER, None, model_id)
         )
-        usage = self._total_usage()
-        fields = {
-            "text": self.text,
-            "tool_calls": tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
+        # Validated: what a plugin's events carry is coerced or refused as a caller's would be.
+        return Completion(
+            text=self.text,
+            tool_calls=tuple(self._tool_call(i, pieces) for i, pieces in calls.items())
             if calls
             else (),
-            "thinking": tuple(_thinking_part(pieces, provider) for pieces in thinking.values())
+            thinking=tuple(_thinking_part(pieces, provider) for pieces in thinking.values())
             if thinking
             else (),
-            "finish_reason": reason,
-            "raw_finish_reason": raw_reason,
-            "usage": usage,
-            "model": model,
-            "provider": provider,
-            "model_id": reported_id,
-            "attempts": attempts,
-            "raw": raw,
-        }
-        # The text, tool calls and reasoning are made here, of their fields' types. The rest
-        # comes from the plugin, whose events are not validated: where each of those values is
-        # already exactly its field's type, validation would return it as it is, so the model
-        # is built without it (hotswap.trusted); anything else is validated, to be coerced or
-        # refused as pydantic would.
-        if (
-            type(reason) is FinishReason
-            and (raw_reason is None or type(raw_reason) is str)
-            and type(usage) is Usage
-            and type(model) is str
-            and type(provider) is str
-            and type(reported_id) is str
-            and (attempts == () or _all_attempts(attempts))
-        ):
-            return build(Completion, **fields)
-        return Completion(**fields)
+            finish_reason=reason,
+            raw_finish_reason=raw_reason,
+            usage=self._total_usage(),
+            model=model,
+            provider=provider,
+            model_id=reported_id,
+            attempts=attempts,
+            raw=raw,
+        )
 
     def _total_usage(self) -> Usage:
         """The updates merged field by field: a count left out of a later update (one not set
@@ -206,10 +189,6 @@ class StreamAssembler:
                 )
             )
         return ToolCall(id=call_id, name=name, arguments=arguments, extra=extra)
-
-
-def _all_attempts(attempts: object) -> bool:
-    return type(attempts) is tuple and all(type(a) is Attempt for a in attempts)
 
 
 def _thinking_part(pieces: list[ThinkingDelta], provider: str) -> ThinkingPart:

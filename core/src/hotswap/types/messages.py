@@ -116,7 +116,23 @@ class Message(_Frozen):
     @property
     def text(self) -> str:
         """The concatenated text parts."""
-        return "".join(part.text for part in self.content if isinstance(part, TextPart))
+        content = self.content
+        if len(content) == 1 and type(content[0]) is TextPart:
+            return content[0].text  # most messages are one text part: no join to make
+        return "".join(part.text for part in content if isinstance(part, TextPart))
+
+    @property
+    def plain_text(self) -> str | None:
+        """The text of a message that is one text part and nothing else (no tool calls, not a
+        tool result), or None. Most messages are so, and plugins write them in their simplest
+        form without looking further."""
+        content = self.content
+        if len(content) == 1 and type(part := content[0]) is TextPart:
+            role = self.role
+            # Only an assistant message may carry tool calls: the others need no look.
+            if role == "user" or role == "system" or (role == "assistant" and not self.tool_calls):
+                return part.text
+        return None
 
     @classmethod
     def system(cls, text: str) -> Message:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from hotswap.plugin.framing import Frame, SSEDecoder
 from hotswap.plugin.streaming import StreamTranslator
-from hotswap.trusted import copy_with
 from hotswap.types import codec as jsoncodec
 from hotswap.types.auth import AuthType
 from hotswap.types.errors import (
@@ -178,7 +177,7 @@ class Exchange:
         name, provider = self.model.name, self.provider.name
         if parsed.model == name and parsed.provider == provider:
             return parsed  # the plugin named them itself: no copy to make
-        return copy_with(parsed, model=name, provider=provider)
+        return parsed.model_copy(update={"model": name, "provider": provider})
 
     def open_stream(self) -> StreamState:
         """The state that turns this exchange's streamed body into events."""
@@ -377,7 +376,8 @@ def _with_model_defaults(
         level = None
     if level == request.options.thinking_level:
         return request
-    return copy_with(request, options=copy_with(request.options, thinking_level=level))
+    options = request.options.model_copy(update={"thinking_level": level})
+    return request.model_copy(update={"options": options})
 
 
 def _join(base_url: str, path: str) -> str:

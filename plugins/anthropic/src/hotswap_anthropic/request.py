@@ -79,7 +79,10 @@ def convert_messages(messages: tuple[Message, ...]) -> tuple[str, list[dict[str,
     out: list[dict[str, Any]] = []
     after_tool = False
     for message in messages:
-        if message.role == "system":
+        text = message.plain_text
+        if text and message.role != "system":
+            out.append({"role": message.role, "content": [{"type": "text", "text": text}]})
+        elif message.role == "system":
             system.append(message.text)
         elif message.role == "tool":
             if not after_tool:

@@ -40,6 +40,8 @@ it, and the id Gemini gave the call (sent back only when Gemini gave one)."""
 
 SKIP_SIGNATURE = "skip_thought_signature_validator"
 
+_ROLES = {"user": "user", "assistant": "model"}
+
 
 def build_body(
     model_id: str,
@@ -80,7 +82,10 @@ def convert_messages(
     calls: dict[str, ToolCall] = {}
     current = _current_turn(messages)
     for index, message in enumerate(messages):
-        if message.role == "system":
+        text = message.plain_text
+        if text and message.role != "system":
+            contents.append({"role": _ROLES[message.role], "parts": [{"text": text}]})
+        elif message.role == "system":
             system.append(message.text)
         elif message.role == "tool":
             part = _function_response(message, calls.get(message.tool_call_id or ""))
@@ -103,7 +108,10 @@ def convert_messages(
 def _current_turn(messages: tuple[Message, ...]) -> int:
     """Where the current exchange starts: after the last user message (Gemini checks the
     signatures of this exchange's function calls only)."""
-    return max((i for i, m in enumerate(messages) if m.role == "user"), default=-1) + 1
+    for index in range(len(messages) - 1, -1, -1):  # from the end, where it usually is
+        if messages[index].role == "user":
+            return index + 1
+    return 0
 
 
 def _answers(content: dict[str, Any]) -> bool:

@@ -107,6 +107,10 @@ def convert_messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]:
     names: dict[str, str] = {}
     out: list[dict[str, Any]] = []
     for message in messages:
+        text = message.plain_text
+        if text is not None:
+            out.append({"role": message.role, "content": text})
+            continue
         entry: dict[str, Any] = {"role": message.role, "content": message.text}
         images = [image for part in message.content if (image := _image(part)) is not None]
         if images:

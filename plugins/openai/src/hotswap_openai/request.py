@@ -105,6 +105,10 @@ def convert_messages(messages: tuple[Message, ...], quirks: Quirks) -> list[dict
     """The ``messages`` list."""
     out: list[dict[str, Any]] = []
     for message in messages:
+        text = message.plain_text
+        if text:
+            out.append({"role": message.role, "content": text})
+            continue
         if message.role == "tool":
             out.append(
                 {
