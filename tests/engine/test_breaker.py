@@ -12,6 +12,7 @@ import pytest
 from hotswap import Outcome, StreamInterruptedError
 from hotswap.engine import MemoryBreakerStore
 from hotswap.engine.breaker import BreakerVerdict
+from hotswap.plugin import hookimpl
 
 
 def rate_limited(retry_after: str = "1") -> httpx2.Response:
@@ -34,6 +35,40 @@ def test_a_rate_limited_model_is_skipped_by_the_next_request_without_sending(mak
     )
     assert skipped.message == "cooling down for 60.0 s more after rate_limited"
     assert answered.model == "second"
+
+
+class SkipsHeard:
+    def __init__(self) -> None:
+        self.skipped: list[str] = []
+
+    @hookimpl
+    def hotswap_attempt_failed(self, model, attempt):
+        if attempt.outcome is Outcome.SKIPPED:
+            self.skipped.append(model.name)
+
+
+def test_every_call_records_its_skips_and_tells_an_observer_that_joined_since(
+    make_chain, provider, acme_host, clock
+):
+    chain = make_chain()
+    provider.script("acme-1", rate_limited())
+    chain.complete("hi")
+    unheard = chain.complete("no one listens")
+    heard = SkipsHeard()
+    acme_host.add_observer(heard)
+    clock.now += 0.5
+
+    told = chain.complete("someone listens")
+
+    assert [(a.model, a.outcome) for a in unheard.attempts] == [
+        ("first", Outcome.SKIPPED),
+        ("second", Outcome.OK),
+    ]
+    assert [(a.model, a.message) for a in told.attempts] == [
+        ("first", "cooling down for 59.5 s more after rate_limited"),
+        ("second", None),
+    ]
+    assert heard.skipped == ["first"]
 
 
 def test_after_the_cooldown_one_probe_is_let_through_and_success_closes_it(

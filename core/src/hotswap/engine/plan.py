@@ -15,13 +15,14 @@ behind.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hotswap.engine.breaker import BreakerStore, BreakerVerdict
+from hotswap.engine.breaker import BreakerStore, BreakerVerdict, OpenBreaker
 from hotswap.types.attempts import AllModelsFailedError, Attempt, Outcome
 from hotswap.types.errors import ErrorKind, NoCredentialError, ProviderError
 from hotswap.types.redaction import get_logger
@@ -62,6 +63,7 @@ class PlanObserver(Protocol):
     def failover(self, attempt: Attempt, next_model: ModelConfig) -> None: ...
     def breaker_opened(self, model: ModelConfig, kind: ErrorKind, cooldown_s: float) -> None: ...
     def breaker_closed(self, model: ModelConfig) -> None: ...
+    def observes(self, hook: str) -> bool: ...
 
 
 class CallPlan:
@@ -112,6 +114,7 @@ class CallPlan:
         self._waited: set[str] = set()  # models whose retry-after was waited out this round
         self._too_long: int | None = None  # the largest context window that refused the request
         self._refused: dict[str, str] = {}  # model -> why it can never serve this call
+        self._skips_observed: bool | None = None  # see _skips_heard
         self.round = 0
         self.attempts: list[Attempt] = []
         self.last_error: ProviderError | None = None
@@ -133,14 +136,12 @@ class CallPlan:
             if why is not None:
                 self.skipped(model, why)
                 continue
-            if not self._holds(model.name):  # a probe this call holds needs no asking
-                hold_until = self._hold_until(now)
-                verdict = self._breakers.check(model.name, now, hold_until=hold_until)
-                if verdict is BreakerVerdict.OPEN:
-                    self._skip_cooling(model, now)
+            # A probe this call holds needs no asking; a closed breaker (nearly every model)
+            # costs one look at the store.
+            if not (self._probing and self._holds(model.name)):
+                state = self._breakers.state(model.name)
+                if state is not None and not self._may_try(model, state, now):
                     continue
-                if verdict is BreakerVerdict.PROBE:
-                    self._probing[model.name] = hold_until
             if self._moving_on_from is not None and self._observer is not None:
                 self._observer.failover(self._moving_on_from, model)
             self._moving_on_from = None
@@ -357,32 +358,49 @@ class CallPlan:
             self._observer.breaker_opened(model, error.kind, wait)
         return True
 
-    def _skip_cooling(self, model: ModelConfig, now: float) -> None:
-        state = self._breakers.state(model.name)
+    def _may_try(self, model: ModelConfig, state: OpenBreaker, now: float) -> bool:
+        """Whether ``model``, whose breaker was open as ``state``, may be tried now: as the
+        probe this call claims once its cooldown is over; otherwise it is skipped."""
+        if now < state.until:
+            self._skip_cooling(model, state, now)
+            return False
+        # The store decides who probes, so that two calls never claim the same probe.
+        hold_until = self._hold_until(now)
+        verdict = self._breakers.check(model.name, now, hold_until=hold_until)
+        if verdict is BreakerVerdict.OPEN:
+            self._skip_cooling(model, self._breakers.state(model.name), now)
+            return False
+        if verdict is BreakerVerdict.PROBE:
+            self._probing[model.name] = hold_until
+        return True
+
+    def _skip_cooling(self, model: ModelConfig, state: OpenBreaker | None, now: float) -> None:
         if state is None:  # closed since it was checked
             self.skipped(model, "cooling down")
         elif state.until > now:
-            why = f"cooling down for {state.until - now:.1f} s more after {state.kind}"
+            why = f"cooling down for {state.until - now:.1f} s more after {state.kind.value}"
             self.skipped(model, why, state.kind)
         else:
-            why = f"another request is probing it, after {state.kind}"
+            why = f"another request is probing it, after {state.kind.value}"
             self.skipped(model, why, state.kind)
 
     def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
         """``model`` was passed over without a request, for the reason ``why``."""
-        attempt = Attempt(
-            model=model.name,
-            provider=model.provider,
-            model_id=model.model,
-            outcome=Outcome.SKIPPED,
-            kind=kind,
-            message=why,
-            round=self.round,
-        )
+        attempt = _skip_record(model.name, model.provider, model.model, kind, why, self.round)
         self.attempts.append(attempt)
         self._moving_on_from = attempt
-        if self._observer is not None:
+        if self._observer is not None and self._skips_heard():
             self._observer.attempt_failed(model, attempt)
+
+    def _skips_heard(self) -> bool:
+        """Whether anyone hears of skipped models, asked once per call, so that a chain with
+        many models cooling down does not tell each skip to no one."""
+        if self._skips_observed is None:
+            observer = self._observer
+            self._skips_observed = observer is not None and observer.observes(
+                "hotswap_attempt_failed"
+            )
+        return self._skips_observed
 
     def _backoff(self, now: float) -> float:
         base = self._settings.retry_delay_ms / 1000.0 * 2.0 ** (self.round - 1)
@@ -416,3 +434,20 @@ class CallPlan:
         if outcome is Outcome.FAILED and self._observer is not None:
             self._observer.attempt_failed(model, attempt)
         return attempt
+
+
+@functools.lru_cache(maxsize=1024)
+def _skip_record(
+    model: str, provider: str, model_id: str, kind: ErrorKind | None, why: str, round: int
+) -> Attempt:
+    """The record of a skip. Calls that meet the same open breakers skip the same models for
+    the same reason, and a record is immutable, so each call shares the one already made."""
+    return Attempt(
+        model=model,
+        provider=provider,
+        model_id=model_id,
+        outcome=Outcome.SKIPPED,
+        kind=kind,
+        message=why,
+        round=round,
+    )
