@@ -49,10 +49,8 @@ class {{ cookiecutter.__class_name }}(ProviderPlugin):
     info = INFO
 {%- if cookiecutter.__bearer != "True" %}
 
-    def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+    def auth_headers(self, model: ModelConfig, credential: Credential) -> dict[str, str]:
         # hotswap adds these when the request is written; they never appear in a log or repr.
-        if credential is None:
-            return {}
         return {"{{ cookiecutter.auth_header }}": credential.secret.reveal()}
 {%- endif %}
 

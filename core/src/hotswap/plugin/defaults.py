@@ -37,11 +37,8 @@ def _resolver() -> Callable[..., Credential | None]:
 
 
 @hookimpl(trylast=True)
-def hotswap_auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str, str]:
-    """A bearer token, when the provider's plugin sends its credential no other way; nothing
-    for auth type ``none``."""
-    if credential is None:
-        return {}
+def hotswap_auth_headers(model: ModelConfig, credential: Credential) -> dict[str, str]:
+    """A bearer token, when the provider's plugin sends its credential no other way."""
     return {"authorization": f"Bearer {credential.secret.reveal()}"}
 
 

@@ -297,6 +297,9 @@ class PluginHost:
         return credential
 
     def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+        """The headers that carry ``credential``; none without one (auth type ``none``)."""
+        if credential is None:
+            return {}
         # The core's own implementation always answers, so the result is never None.
         headers: dict[str, str] = self._hooks(model).hotswap_auth_headers(
             model=model, credential=credential

@@ -100,18 +100,17 @@ def hotswap_resolve_credential(
 
 
 @hookspec(firstresult=True)
-def hotswap_auth_headers(
-    model: ModelConfig, credential: Credential | None
-) -> dict[str, str] | None:
+def hotswap_auth_headers(model: ModelConfig, credential: Credential) -> dict[str, str] | None:
     """Turn a resolved credential into the request headers that carry it. *First result.*
 
-    Called for every request just before it is sent; the headers are added by the transport
-    and never appear in an :class:`~hotswap.types.http.HttpRequest`, a log line or a repr. The
-    core's own implementation runs last and sends ``Authorization: Bearer`` (nothing for auth
-    type ``none``), so implement this hook only for a provider that expects otherwise.
+    Called for every request that carries a credential (not for auth type ``none``), just
+    before it is sent; the headers are added by the transport and never appear in an
+    :class:`~hotswap.types.http.HttpRequest`, a log line or a repr. The core's own
+    implementation runs last and sends ``Authorization: Bearer``, so implement this hook only
+    for a provider that expects otherwise.
 
     :param model: the configured model.
-    :param credential: the resolved credential, or None for auth type ``none``.
+    :param credential: the resolved credential.
     :return: headers such as ``{"x-api-key": ...}``.
     """
 

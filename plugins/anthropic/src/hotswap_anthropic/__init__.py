@@ -42,7 +42,7 @@ class Anthropic(ProviderPlugin):
 
     info = INFO
 
-    def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+    def auth_headers(self, model: ModelConfig, credential: Credential) -> dict[str, str]:
         return auth.auth_headers(model, credential)
 
     def refresh_request(self, model: ModelConfig, credential: Credential) -> HttpRequest | None:

@@ -31,10 +31,8 @@ TOKEN_URL_VARIABLE = "HOTSWAP_ANTHROPIC_TOKEN_URL"  # noqa: S105 (a variable's n
 CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e"
 
 
-def auth_headers(model: ModelConfig, credential: Credential | None) -> dict[str, str]:
+def auth_headers(model: ModelConfig, credential: Credential) -> dict[str, str]:
     """The headers that carry ``credential``."""
-    if credential is None:
-        return {}
     secret = credential.secret.reveal()
     if not secret.startswith(OAUTH_PREFIX):
         if credential.auth_type is AuthType.OAUTH_TOKEN:

@@ -45,8 +45,8 @@ class Google(ProviderPlugin):
 
     info = INFO
 
-    def auth_headers(self, model: ModelConfig, credential: Credential | None) -> dict[str, str]:
-        return {} if credential is None else {KEY_HEADER: credential.secret.reveal()}
+    def auth_headers(self, model: ModelConfig, credential: Credential) -> dict[str, str]:
+        return {KEY_HEADER: credential.secret.reveal()}
 
     def build_request(
         self, model: ModelConfig, request: CompletionRequest, stream: bool
