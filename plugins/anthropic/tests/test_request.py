@@ -297,3 +297,25 @@ def test_every_hook_leaves_other_providers_models_alone():
     assert plugin.hotswap_stream_translator(model=other, request=request) is None
     assert plugin.hotswap_auth_headers(model=other, credential=None) is None
     assert plugin.hotswap_classify_error(model=other, failure=response) is None
+
+
+def test_a_conversation_sent_again_is_written_as_before(host):
+    call = ToolCall(id="toolu_01A", name="get_weather", arguments={"city": "Oslo"})
+    conversation = (
+        Message.system("Be brief."),
+        Message.user("Weather in Oslo?"),
+        Message.assistant("", tool_calls=(call,)),
+        Message.tool_result("toolu_01A", "18C"),
+        Message.user("Thanks"),
+    )
+
+    first = body(host, *conversation)
+    again = body(host, *conversation, Message.assistant("You are welcome."), Message.user("Bye"))
+
+    assert again["system"] == first["system"] == "Be brief."
+    assert again["messages"][:4] == first["messages"]
+    assert again["messages"][3] == {"role": "user", "content": [{"type": "text", "text": "Thanks"}]}
+    assert again["messages"][4:] == [
+        {"role": "assistant", "content": [{"type": "text", "text": "You are welcome."}]},
+        {"role": "user", "content": [{"type": "text", "text": "Bye"}]},
+    ]
