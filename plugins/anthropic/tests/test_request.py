@@ -281,3 +281,25 @@ def test_an_empty_assistant_turn_is_left_out(host):
     sent = body(host, Message.user("a"), Message.assistant(""), Message.user("b"))
 
     assert [m["role"] for m in sent["messages"]] == ["user", "user"]
+
+
+def test_a_conversation_sent_again_is_written_as_before(host):
+    call = ToolCall(id="toolu_01A", name="get_weather", arguments={"city": "Oslo"})
+    conversation = (
+        Message.system("Be brief."),
+        Message.user("Weather in Oslo?"),
+        Message.assistant("", tool_calls=(call,)),
+        Message.tool_result("toolu_01A", "18C"),
+        Message.user("Thanks"),
+    )
+
+    first = body(host, *conversation)
+    again = body(host, *conversation, Message.assistant("You are welcome."), Message.user("Bye"))
+
+    assert again["system"] == first["system"] == "Be brief."
+    assert again["messages"][:4] == first["messages"]
+    assert again["messages"][3] == {"role": "user", "content": [{"type": "text", "text": "Thanks"}]}
+    assert again["messages"][4:] == [
+        {"role": "assistant", "content": [{"type": "text", "text": "You are welcome."}]},
+        {"role": "user", "content": [{"type": "text", "text": "Bye"}]},
+    ]

@@ -93,7 +93,10 @@ def request_for(
 
     :raises pydantic.ValidationError: a message, or the conversation, is not valid.
     """
-    given, new = _text_messages.substitute(tuple(conversation))
+    given = tuple(conversation)
+    new: list[tuple[int, tuple[str, str]]] = []
+    if dict in set(map(type, given)):  # a conversation of messages has nothing to look up
+        given, new = _text_messages.substitute(given)
     request = CompletionRequest.model_validate({"messages": given, "options": options})
     if new:
         _text_messages.keep(request.messages, new)
