@@ -9,7 +9,6 @@ in the words of a TOML file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -63,6 +62,8 @@ def join_key(*parts: str | int) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` Did you mean 'x'?`` for the closest of ``choices`` to ``word``, or an empty string."""
+    import difflib  # only a mistake needs it, so a config that loads never imports it
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" Did you mean {close[0]!r}?" if close else ""
 

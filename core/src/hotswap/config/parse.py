@@ -8,6 +8,7 @@ a :class:`ConfigError` that names the file and key path; nothing here touches th
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -42,7 +43,6 @@ _KNOWN_KEYS = frozenset(_TOP_LEVEL_KEYS).union(
 # A main file with this name is an Action Llama project file, which has tables of its own.
 _SHARED_FILE_NAME = "config.toml"
 
-_ENTRY: TypeAdapter[str] = TypeAdapter(ChainEntry)
 _Model = TypeVar("_Model", bound=BaseModel)
 _KeyPath = tuple[str | int, ...]
 
@@ -105,7 +105,8 @@ def parse_config(
             agents[agent.name] = placed
     for placed in (*chains.values(), *agents.values()):
         _check_references(placed, models, source)
-    return Config(
+    # Every part was validated above, and the references between them checked.
+    return Config.model_construct(
         models=models,
         chains={name: placed.chain for name, placed in chains.items()},
         agents={name: placed.chain for name, placed in agents.items()},
@@ -242,10 +243,17 @@ def _primary_form(
     keys: tuple[_KeyPath, ...] = (("primary",), *(("failover", i) for i in range(len(failover))))
     for entry, key in zip(entries, keys, strict=True):
         try:
-            _ENTRY.validate_python(entry)
+            _entry_adapter().validate_python(entry)
         except ValidationError as error:
             raise from_validation_error(error, path=path, prefix=key) from None
     return _PlacedChain(ChainConfig(models=entries, failover=override), label, path, keys)
+
+
+@functools.cache
+def _entry_adapter() -> TypeAdapter[str]:
+    """Checks one chain entry alone, so that an error names its key; only the primary/failover
+    form needs it."""
+    return TypeAdapter(ChainEntry)
 
 
 def _check_references(

@@ -317,6 +317,10 @@ class Config(_Table):
     :param source: the file this was read from, or None.
     """
 
+    # A file's config is put together from tables already checked; only a Config built
+    # directly needs the schema, so it is built then.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
     models: dict[str, ModelConfig] = Field(default_factory=dict)
     chains: dict[str, ChainConfig] = Field(default_factory=dict)
     agents: dict[str, ChainConfig] = Field(default_factory=dict)
