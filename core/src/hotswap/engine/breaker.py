@@ -12,8 +12,8 @@ Every operation keeps the later deadline when two disagree: a breaker opened aga
 never ends sooner, whichever caller's report arrives last.
 
 State lives behind :class:`BreakerStore`, so a store shared between processes can replace the
-in-memory one. Every operation is short and non-blocking, so one lock makes the memory store
-safe under threads and under concurrent asyncio tasks alike.
+in-memory one. Every operation is short and non-blocking, so one lock around each change makes
+the memory store safe under threads and under concurrent asyncio tasks alike.
 """
 
 from __future__ import annotations
@@ -135,5 +135,5 @@ class MemoryBreakerStore:
                 self._open[key] = replace(breaker, probe_until=None)
 
     def state(self, key: str) -> OpenBreaker | None:
-        with self._lock:
-            return self._open.get(key)
+        # One read of an entry that is only ever replaced whole: no lock needed.
+        return self._open.get(key)

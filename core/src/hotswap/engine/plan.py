@@ -114,7 +114,7 @@ class CallPlan:
         self._waited: set[str] = set()  # models whose retry-after was waited out this round
         self._too_long: int | None = None  # the largest context window that refused the request
         self._refused: dict[str, str] = {}  # model -> why it can never serve this call
-        self._skips_observed: bool | None = None  # see _skips_heard
+        self._skips_heard: bool | None = None  # whether anyone hears of skips, once asked
         self.round = 0
         self.attempts: list[Attempt] = []
         self.last_error: ProviderError | None = None
@@ -362,45 +362,47 @@ class CallPlan:
         """Whether ``model``, whose breaker was open as ``state``, may be tried now: as the
         probe this call claims once its cooldown is over; otherwise it is skipped."""
         if now < state.until:
-            self._skip_cooling(model, state, now)
+            self._passed_over(model, self._cooling(model, state, now))
             return False
         # The store decides who probes, so that two calls never claim the same probe.
         hold_until = self._hold_until(now)
         verdict = self._breakers.check(model.name, now, hold_until=hold_until)
         if verdict is BreakerVerdict.OPEN:
-            self._skip_cooling(model, self._breakers.state(model.name), now)
+            state_now = self._breakers.state(model.name)
+            if state_now is None:  # closed since it was checked
+                self.skipped(model, "cooling down")
+            elif state_now.until > now:
+                self._passed_over(model, self._cooling(model, state_now, now))
+            else:
+                why = f"another request is probing it, after {state_now.kind.value}"
+                self.skipped(model, why, state_now.kind)
             return False
         if verdict is BreakerVerdict.PROBE:
             self._probing[model.name] = hold_until
         return True
 
-    def _skip_cooling(self, model: ModelConfig, state: OpenBreaker | None, now: float) -> None:
-        if state is None:  # closed since it was checked
-            self.skipped(model, "cooling down")
-        elif state.until > now:
-            why = f"cooling down for {state.until - now:.1f} s more after {state.kind.value}"
-            self.skipped(model, why, state.kind)
-        else:
-            why = f"another request is probing it, after {state.kind.value}"
-            self.skipped(model, why, state.kind)
+    def _cooling(self, model: ModelConfig, state: OpenBreaker, now: float) -> Attempt:
+        seconds_left = f"{state.until - now:.1f}"
+        return _cooling_record(
+            model.name, model.provider, model.model, state.kind, seconds_left, self.round
+        )
 
     def skipped(self, model: ModelConfig, why: str, kind: ErrorKind | None = None) -> None:
         """``model`` was passed over without a request, for the reason ``why``."""
         attempt = _skip_record(model.name, model.provider, model.model, kind, why, self.round)
+        self._passed_over(model, attempt)
+
+    def _passed_over(self, model: ModelConfig, attempt: Attempt) -> None:
         self.attempts.append(attempt)
         self._moving_on_from = attempt
-        if self._observer is not None and self._skips_heard():
-            self._observer.attempt_failed(model, attempt)
-
-    def _skips_heard(self) -> bool:
-        """Whether anyone hears of skipped models, asked once per call, so that a chain with
-        many models cooling down does not tell each skip to no one."""
-        if self._skips_observed is None:
+        heard = self._skips_heard
+        if heard is None:
+            # Asked once per call, so that many skips are not each told to no one.
             observer = self._observer
-            self._skips_observed = observer is not None and observer.observes(
-                "hotswap_attempt_failed"
-            )
-        return self._skips_observed
+            heard = observer is not None and observer.observes("hotswap_attempt_failed")
+            self._skips_heard = heard
+        if heard and self._observer is not None:
+            self._observer.attempt_failed(model, attempt)
 
     def _backoff(self, now: float) -> float:
         base = self._settings.retry_delay_ms / 1000.0 * 2.0 ** (self.round - 1)
@@ -436,12 +438,15 @@ class CallPlan:
         return attempt
 
 
+# Calls that meet the same open breakers skip the same models for the same reason, and a record
+# is immutable: each call shares the record already made.
+
+
 @functools.lru_cache(maxsize=1024)
 def _skip_record(
     model: str, provider: str, model_id: str, kind: ErrorKind | None, why: str, round: int
 ) -> Attempt:
-    """The record of a skip. Calls that meet the same open breakers skip the same models for
-    the same reason, and a record is immutable, so each call shares the one already made."""
+    """The record of skipping ``model`` for the reason ``why``."""
     return Attempt(
         model=model,
         provider=provider,
@@ -451,3 +456,13 @@ def _skip_record(
         message=why,
         round=round,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _cooling_record(
+    model: str, provider: str, model_id: str, kind: ErrorKind, seconds_left: str, round: int
+) -> Attempt:
+    """The record of skipping ``model``, cooling down after ``kind`` for ``seconds_left``
+    (as shown) more."""
+    why = f"cooling down for {seconds_left} s more after {kind.value}"
+    return _skip_record.__wrapped__(model, provider, model_id, kind, why, round)
