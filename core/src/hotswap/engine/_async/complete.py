@@ -1,0 +1,44 @@
+"""A whole answer from a chain: each try the plan chooses, sent until one answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hotswap.engine.call import STOPPED
+from hotswap.engine.plan import Wait
+from hotswap.types.errors import ProviderError
+
+if TYPE_CHECKING:
+    from hotswap.engine.call import Call
+    from hotswap.types.completion import Completion
+
+__all__ = ["acomplete"]
+
+
+async def acomplete(call: Call) -> Completion:
+    """Drive ``call``'s plan to its answer.
+
+    :raises AllModelsFailedError: every model failed, through every backoff round.
+    :raises ProviderError: a failure whose kind is not a failover condition.
+    """
+    plan = call.plan
+    try:
+        while True:
+            step = plan.next()
+            if isinstance(step, Wait):
+                await call.chain.async_sleep(step.seconds)
+                continue
+            started = call.start(step, stream=False)
+            try:
+                exchange = call.exchange(step, call.request, stream=False)
+                completion = await call.chain.transport.acomplete(exchange)
+            except ProviderError as error:
+                plan.failed(step, error, started)
+                continue
+            except STOPPED:
+                plan.cancelled(step, started)
+                raise
+            plan.succeeded(step, started)
+            return call.answered(completion)
+    finally:
+        plan.close()
