@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, final
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ ExchangeMaker = Callable[["ModelConfig", "CompletionRequest", "CallPlan", bool],
 
 
 @final
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChainParts:
     """What every call through one chain uses; a chain makes them again if its settings, host
     or transport are replaced.
@@ -45,52 +47,25 @@ class ChainParts:
     :param provider_of: the registered provider of a model, or None if there is none.
     """
 
-    __slots__ = (
-        "answered",
-        "async_sleep",
-        "clock",
-        "exchange",
-        "host",
-        "provider_of",
-        "settings",
-        "sleep",
-        "transport",
-    )
-
-    def __init__(
-        self,
-        *,
-        settings: FailoverSettings,
-        host: PluginHost,
-        transport: Transport,
-        clock: Callable[[], float],
-        sleep: Callable[[float], None],
-        async_sleep: Callable[[float], Awaitable[Any]],
-        exchange: ExchangeMaker,
-        answered: Callable[[Completion, CallPlan], Completion],
-        provider_of: Callable[[ModelConfig], ProviderInfo | None],
-    ) -> None:
-        self.settings = settings
-        self.host = host
-        self.transport = transport
-        self.clock = clock
-        self.sleep = sleep
-        self.async_sleep = async_sleep
-        self.exchange = exchange
-        self.answered = answered
-        self.provider_of = provider_of
+    settings: FailoverSettings
+    host: PluginHost
+    transport: Transport
+    clock: Callable[[], float]
+    sleep: Callable[[float], None]
+    async_sleep: Callable[[float], Awaitable[Any]]
+    exchange: ExchangeMaker
+    answered: Callable[[Completion, CallPlan], Completion]
+    provider_of: Callable[[ModelConfig], ProviderInfo | None]
 
 
 @final
+@dataclass(slots=True)
 class Call:
     """One call: what it asks, the plan it follows, and the parts of its chain it uses."""
 
-    __slots__ = ("chain", "plan", "request")
-
-    def __init__(self, request: CompletionRequest, plan: CallPlan, chain: ChainParts) -> None:
-        self.request = request
-        self.plan = plan
-        self.chain = chain
+    request: CompletionRequest
+    plan: CallPlan
+    chain: ChainParts
 
     def start(self, model: ModelConfig, *, stream: bool) -> float:
         """Tell the observers a try of ``model`` begins, and return when it did."""

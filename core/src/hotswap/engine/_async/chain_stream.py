@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import TYPE_CHECKING
 
+from hotswap.engine._async.events import AsyncEventStream
+from hotswap.engine._async.tries import next_model
 from hotswap.engine.call import STOPPED
-from hotswap.engine.plan import Wait
-from hotswap.engine.stream_run import StreamFacts, StreamRun
+from hotswap.engine.stream_run import StreamRun
 from hotswap.types.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncChainStream"]
 
 
-class AsyncChainStream(StreamFacts):
+class AsyncChainStream(AsyncEventStream):
     """The events of a streamed answer: iterate a ``ChainStream``, ``async for`` an
     ``AsyncChainStream``. After it is exhausted, ``model`` names the model that answered,
     ``attempts`` lists every try, and :meth:`completion` gives the assembled answer. Closing it
@@ -28,24 +29,12 @@ class AsyncChainStream(StreamFacts):
         self._run = StreamRun(call)
         self._events = self._generate()
 
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events
-
-    async def __anext__(self) -> StreamEvent:
-        return await self._events.__anext__()
-
-    async def aclose(self) -> None:
-        await self._events.aclose()
-
     async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
         run = self._run
         call, plan = run.call, run.plan
         try:
             while True:
-                step = plan.next()
-                if isinstance(step, Wait):
-                    await call.chain.async_sleep(step.seconds)
-                    continue
+                step = await next_model(call)
                 started = run.start(step)
                 try:
                     request, first = run.begin(step)

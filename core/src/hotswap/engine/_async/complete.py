@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hotswap.engine._async.tries import next_model
 from hotswap.engine.call import STOPPED
-from hotswap.engine.plan import Wait
 from hotswap.types.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -24,10 +24,7 @@ async def acomplete(call: Call) -> Completion:
     plan = call.plan
     try:
         while True:
-            step = plan.next()
-            if isinstance(step, Wait):
-                await call.chain.async_sleep(step.seconds)
-                continue
+            step = await next_model(call)
             started = call.start(step, stream=False)
             try:
                 exchange = call.exchange(step, call.request, stream=False)

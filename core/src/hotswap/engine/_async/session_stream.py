@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING
 
+from hotswap.engine._async.events import AsyncEventStream
 from hotswap.engine.call import STOPPED
-from hotswap.engine.stream_run import StreamFacts
 from hotswap.types.messages import Message
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncSessionStream"]
 
 
-class AsyncSessionStream(StreamFacts):
+class AsyncSessionStream(AsyncEventStream):
     """A session turn's stream: iterate a ``SessionStream``, ``async for`` an
     ``AsyncSessionStream``; the answer joins the history when it ends. ``model``,
     ``attempts``, ``text`` and :meth:`completion` are the chain stream's."""
@@ -26,15 +26,6 @@ class AsyncSessionStream(StreamFacts):
         self._run = stream._run
         self._keep = keep
         self._events = self._generate()
-
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events
-
-    async def __anext__(self) -> StreamEvent:
-        return await self._events.__anext__()
-
-    async def aclose(self) -> None:
-        await self._events.aclose()
 
     async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
         try:

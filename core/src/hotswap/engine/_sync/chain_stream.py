@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from contextlib import closing
 from typing import TYPE_CHECKING
 
+from hotswap.engine._sync.events import SyncEventStream
+from hotswap.engine._sync.tries import next_model
 from hotswap.engine.call import STOPPED
-from hotswap.engine.plan import Wait
-from hotswap.engine.stream_run import StreamFacts, StreamRun
+from hotswap.engine.stream_run import StreamRun
 from hotswap.types.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["ChainStream"]
 
 
-class ChainStream(StreamFacts):
+class ChainStream(SyncEventStream):
     """The events of a streamed answer: iterate a ``ChainStream``, ``async for`` an
     ``AsyncChainStream``. After it is exhausted, ``model`` names the model that answered,
     ``attempts`` lists every try, and :meth:`completion` gives the assembled answer. Closing it
@@ -30,24 +31,12 @@ class ChainStream(StreamFacts):
         self._run = StreamRun(call)
         self._events = self._generate()
 
-    def __iter__(self) -> Iterator[StreamEvent]:
-        return self._events
-
-    def __next__(self) -> StreamEvent:
-        return self._events.__next__()
-
-    def close(self) -> None:
-        self._events.close()
-
     def _generate(self) -> Generator[StreamEvent, None]:
         run = self._run
         call, plan = run.call, run.plan
         try:
             while True:
-                step = plan.next()
-                if isinstance(step, Wait):
-                    call.chain.sleep(step.seconds)
-                    continue
+                step = next_model(call)
                 started = run.start(step)
                 try:
                     request, first = run.begin(step)

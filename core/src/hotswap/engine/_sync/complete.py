@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hotswap.engine._sync.tries import next_model
 from hotswap.engine.call import STOPPED
-from hotswap.engine.plan import Wait
 from hotswap.types.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -26,10 +26,7 @@ def complete(call: Call) -> Completion:
     plan = call.plan
     try:
         while True:
-            step = plan.next()
-            if isinstance(step, Wait):
-                call.chain.sleep(step.seconds)
-                continue
+            step = next_model(call)
             started = call.start(step, stream=False)
             try:
                 exchange = call.exchange(step, call.request, stream=False)

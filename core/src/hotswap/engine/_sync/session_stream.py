@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
+from hotswap.engine._sync.events import SyncEventStream
 from hotswap.engine.call import STOPPED
-from hotswap.engine.stream_run import StreamFacts
 from hotswap.types.messages import Message
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["SessionStream"]
 
 
-class SessionStream(StreamFacts):
+class SessionStream(SyncEventStream):
     """A session turn's stream: iterate a ``SessionStream``, ``async for`` an
     ``AsyncSessionStream``; the answer joins the history when it ends. ``model``,
     ``attempts``, ``text`` and :meth:`completion` are the chain stream's."""
@@ -28,15 +28,6 @@ class SessionStream(StreamFacts):
         self._run = stream._run
         self._keep = keep
         self._events = self._generate()
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        return self._events
-
-    def __next__(self) -> StreamEvent:
-        return self._events.__next__()
-
-    def close(self) -> None:
-        self._events.close()
 
     def _generate(self) -> Generator[StreamEvent, None]:
         try:
