@@ -9,7 +9,14 @@ import json
 import httpx2
 import pytest
 
-from hotswap import Finish, FinishReason, Outcome, StreamInterruptedError, TextDelta
+from hotswap import (
+    Finish,
+    FinishReason,
+    Outcome,
+    StreamInterruptedError,
+    StreamReset,
+    TextDelta,
+)
 
 
 def sse(*frames: dict) -> bytes:
@@ -96,3 +103,18 @@ def test_async_streams_fail_over_the_same_way(make_chain, provider):
 
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "answer from acme-2"
     assert stream.model.name == "second"
+
+
+def test_a_chain_whose_settings_are_replaced_uses_the_new_ones(make_chain, provider):
+    chain = make_chain()
+    list(chain.stream("warm up"))  # the chain's calls have used the settings it was made with
+    chain.settings = chain.settings.model_copy(update={"stream_recovery": "restart"})
+    provider.script(
+        "acme-1", httpx2.Response(200, content=sse({"text": "Hello, "}, {"text": "wor"}))
+    )
+
+    events = list(chain.stream("hi"))
+
+    assert events[:2] == [TextDelta("Hello, "), TextDelta("wor")]
+    assert isinstance(events[2], StreamReset)
+    assert "".join(e.text for e in events[3:] if isinstance(e, TextDelta)) == "answer from acme-2"

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from hotswap.config import Config, ModelConfig, load_config
+from hotswap.engine._async.chain_stream import AsyncChainStream
+from hotswap.engine._sync.chain_stream import ChainStream
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
-from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
 from hotswap.engine.failover_chain import FailoverChain, shared_breakers
 from hotswap.engine.session import Session
 

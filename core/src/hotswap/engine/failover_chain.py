@@ -1,10 +1,9 @@
 """A failover chain: models tried in order, one object for sync and async callers.
 
-``FailoverChain`` drives a :class:`~hotswap.engine.plan.CallPlan` (which makes every decision)
-with an :class:`~hotswap.wire.exchange.Exchange` per try and the shared
-:class:`~hotswap.wire.transport.Transport`. The sync and async methods are the same loop with and
-without ``await``; a streamed call is driven by the streams of
-:mod:`hotswap.engine.chain_stream`.
+``FailoverChain`` makes each call's :class:`~hotswap.engine.plan.CallPlan` (which makes every
+decision) and the :class:`~hotswap.wire.exchange.Exchange` of each try, and hands them to the
+call's driver as a :class:`~hotswap.engine.call.Call`. The drivers are written once, for
+asyncio, in :mod:`hotswap.engine._async`; the sync ones are generated from them.
 """
 
 from __future__ import annotations
@@ -16,14 +15,18 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hotswap.config import FailoverSettings, ModelConfig
+from hotswap.engine._async.chain_stream import AsyncChainStream
+from hotswap.engine._async.complete import acomplete as _acomplete
+from hotswap.engine._sync.chain_stream import ChainStream
+from hotswap.engine._sync.complete import complete as _complete
 from hotswap.engine.breaker import BreakerStore, MemoryBreakerStore
-from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
-from hotswap.engine.plan import CallPlan, Wait
+from hotswap.engine.call import Call, ChainParts
+from hotswap.engine.plan import CallPlan
 from hotswap.engine.recovery import needs_of
 from hotswap.plugin.host import PluginHost, default_host
 from hotswap.types.completion import Completion
 from hotswap.types.conversation import request_for
-from hotswap.types.errors import ProviderError, UnknownProviderError
+from hotswap.types.errors import UnknownProviderError
 from hotswap.types.messages import Message
 from hotswap.types.providers import ProviderInfo
 from hotswap.types.request import CompletionOptions, CompletionRequest
@@ -83,6 +86,7 @@ class FailoverChain:
         # Per model, made from the settings once (again if ``settings`` is replaced).
         self._limits: dict[str, Timeouts] = {}
         self._limits_from = self.settings
+        self._parts: ChainParts | None = None  # made on the first call
 
     def __repr__(self) -> str:
         return f"FailoverChain({[m.name for m in self.models]})"
@@ -113,7 +117,7 @@ class FailoverChain:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    # -- sync --------------------------------------------------------------------------------
+    # -- calls: two doors each, one driver ------------------------------------------------
 
     def complete(self, messages: MessagesLike, **options: Any) -> Completion:
         """Ask the chain for one complete answer.
@@ -123,68 +127,43 @@ class FailoverChain:
         :raises AllModelsFailedError: every model failed, through every backoff round.
         :raises ProviderError: a failure whose kind is not a failover condition.
         """
-        request = _request(messages, options)
-        plan = self._plan(request)
-        try:
-            while True:
-                step = plan.next()
-                if isinstance(step, Wait):
-                    self._sleep(step.seconds)
-                    continue
-                started = self._clock()
-                self.host.attempt_started(step, stream=False)
-                try:
-                    exchange = self._exchange(step, request, plan, stream=False)
-                    completion = self.transport.complete(exchange)
-                except ProviderError as error:
-                    plan.failed(step, error, started)
-                    continue
-                except KeyboardInterrupt:
-                    plan.cancelled(step, started)
-                    raise
-                plan.succeeded(step, started)
-                return self._answered(completion, plan)
-        finally:
-            plan.close()
+        return _complete(self._call(_request(messages, options)))
+
+    async def acomplete(self, messages: MessagesLike, **options: Any) -> Completion:
+        """:meth:`complete`, for asyncio."""
+        return await _acomplete(self._call(_request(messages, options)))
 
     def stream(self, messages: MessagesLike, **options: Any) -> ChainStream:
         """Ask the chain for a streamed answer. A failure before the first content event fails
         over without the caller seeing it; one after raises :class:`StreamInterruptedError`."""
-        return ChainStream(self, _request(messages, options))
-
-    # -- async -------------------------------------------------------------------------------
-
-    async def acomplete(self, messages: MessagesLike, **options: Any) -> Completion:
-        """:meth:`complete`, for asyncio."""
-        request = _request(messages, options)
-        plan = self._plan(request)
-        try:
-            while True:
-                step = plan.next()
-                if isinstance(step, Wait):
-                    await self._async_sleep(step.seconds)
-                    continue
-                started = self._clock()
-                self.host.attempt_started(step, stream=False)
-                try:
-                    exchange = self._exchange(step, request, plan, stream=False)
-                    completion = await self.transport.acomplete(exchange)
-                except ProviderError as error:
-                    plan.failed(step, error, started)
-                    continue
-                except (asyncio.CancelledError, KeyboardInterrupt):
-                    plan.cancelled(step, started)
-                    raise
-                plan.succeeded(step, started)
-                return self._answered(completion, plan)
-        finally:
-            plan.close()
+        return ChainStream(self._call(_request(messages, options)))
 
     def astream(self, messages: MessagesLike, **options: Any) -> AsyncChainStream:
         """:meth:`stream`, for asyncio."""
-        return AsyncChainStream(self, _request(messages, options))
+        return AsyncChainStream(self._call(_request(messages, options)))
 
-    # -- shared ------------------------------------------------------------------------------
+    # -- what every call is made of ----------------------------------------------------------
+
+    def _call(self, request: CompletionRequest) -> Call:
+        parts = self._parts
+        if (
+            parts is None
+            or parts.settings is not self.settings
+            or parts.host is not self.host
+            or parts.transport is not self.transport
+        ):
+            parts = self._parts = ChainParts(
+                settings=self.settings,
+                host=self.host,
+                transport=self.transport,
+                clock=self._clock,
+                sleep=self._sleep,
+                async_sleep=self._async_sleep,
+                exchange=self._exchange,
+                answered=self._answered,
+                provider_of=self._provider_of,
+            )
+        return Call(request, self._plan(request), parts)
 
     def _plan(self, request: CompletionRequest) -> CallPlan:
         limit = request.options.timeout_s or self.settings.deadline_s
@@ -242,7 +221,7 @@ class FailoverChain:
         return completion
 
     def _exchange(
-        self, model: ModelConfig, request: CompletionRequest, plan: CallPlan, *, stream: bool
+        self, model: ModelConfig, request: CompletionRequest, plan: CallPlan, stream: bool
     ) -> Exchange:
         # A model without a usable credential raises NoCredentialError, an ``auth`` failure:
         # the chain moves on, as from a refused key.

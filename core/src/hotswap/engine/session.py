@@ -8,29 +8,19 @@ plugin passes back what its provider can read and drops the rest.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Callable,
-    Generator,
-    Iterable,
-    Iterator,
-    Sequence,
-)
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hotswap.engine.chain_stream import StreamFacts
+from hotswap.engine._async.session_stream import AsyncSessionStream
+from hotswap.engine._sync.session_stream import SessionStream
 from hotswap.engine.failover_chain import FailoverChain
 from hotswap.types.messages import ImagePart, Message, TextPart
 
 if TYPE_CHECKING:
     from hotswap.config import Config, ModelConfig
-    from hotswap.engine.chain_stream import AsyncChainStream, ChainStream
     from hotswap.types.completion import Completion
-    from hotswap.types.events import StreamEvent
 
-__all__ = ["Session"]
+__all__ = ["AsyncSessionStream", "Session", "SessionStream"]
 
 ChainSpec = FailoverChain | str | Sequence["str | ModelConfig"]
 Turn = str | Message | Sequence[str | TextPart | ImagePart]
@@ -81,21 +71,21 @@ class Session:
         """Append messages yourself: tool results, or turns from elsewhere."""
         self._history.extend(messages)
 
-    # -- turns -------------------------------------------------------------------------------
+    # -- turns: what is sent and kept is decided once, below; these are its doors ----------
 
     def ask(self, turn: Turn | None = None, **options: Any) -> Completion:
         """Send ``turn`` (a user message; None to answer the history as it stands, after tool
         results) and keep the answer. On a failure the history is left as it was."""
         asked = self._asked(turn)
-        completion = self.chain.complete([*self._history, *asked], **self._options(options))
-        self._history.extend([*asked, completion.to_message()])
+        completion = self.chain.complete(self._sent(asked), **self._options(options))
+        self._keeper(asked)(completion.to_message())
         return completion
 
     async def aask(self, turn: Turn | None = None, **options: Any) -> Completion:
         """:meth:`ask`, for asyncio."""
         asked = self._asked(turn)
-        completion = await self.chain.acomplete([*self._history, *asked], **self._options(options))
-        self._history.extend([*asked, completion.to_message()])
+        completion = await self.chain.acomplete(self._sent(asked), **self._options(options))
+        self._keeper(asked)(completion.to_message())
         return completion
 
     def stream(self, turn: Turn | None = None, **options: Any) -> SessionStream:
@@ -103,14 +93,14 @@ class Session:
         the stream is closed early (the user stopped it), the part shown is kept; if it
         fails, the history is left as it was."""
         asked = self._asked(turn)
-        stream = self.chain.stream([*self._history, *asked], **self._options(options))
-        return SessionStream(stream, lambda answer: self._history.extend([*asked, answer]))
+        stream = self.chain.stream(self._sent(asked), **self._options(options))
+        return SessionStream(stream, self._keeper(asked))
 
     def astream(self, turn: Turn | None = None, **options: Any) -> AsyncSessionStream:
         """:meth:`stream`, for asyncio."""
         asked = self._asked(turn)
-        stream = self.chain.astream([*self._history, *asked], **self._options(options))
-        return AsyncSessionStream(stream, lambda answer: self._history.extend([*asked, answer]))
+        stream = self.chain.astream(self._sent(asked), **self._options(options))
+        return AsyncSessionStream(stream, self._keeper(asked))
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -122,6 +112,14 @@ class Session:
         if isinstance(turn, str):
             return [Message.user(turn)]
         return [Message.user(*turn)]
+
+    def _sent(self, asked: list[Message]) -> list[Message]:
+        return [*self._history, *asked]
+
+    def _keeper(self, asked: list[Message]) -> Callable[[Message], None]:
+        """What keeps a turn's answer: the turn joins the history with it, never without it,
+        so a failed turn leaves the history as it was."""
+        return lambda answer: self._history.extend([*asked, answer])
 
     def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         return {**self.options, **options}
@@ -135,73 +133,3 @@ class Session:
         if like is not None:
             shared = {"host": like.host, "transport": like.transport, "breakers": like.breakers}
         return chain(spec, config=self._config, **shared)
-
-
-class _Turn(StreamFacts):
-    """What the sync and async session streams share: the history's ``keep``."""
-
-    _keep: Callable[[Message], None]
-
-    def _keep_partial(self) -> None:
-        # What the user saw of a stopped answer stays in the conversation, so a follow-up such
-        # as "go on" makes sense; half a tool call cannot be sent back, so only text is kept.
-        if self.text:
-            self._keep(Message.assistant(self.text))
-
-
-class SessionStream(_Turn):
-    """A session turn's stream: iterate it for events; the answer joins the history when it
-    ends. ``model``, ``attempts``, ``text`` and :meth:`completion` are the chain stream's."""
-
-    def __init__(self, stream: ChainStream, keep: Callable[[Message], None]) -> None:
-        self._stream = stream
-        self._run = stream._run
-        self._keep = keep
-        self._events = self._generate()
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        return self._events
-
-    def __next__(self) -> StreamEvent:
-        return next(self._events)
-
-    def close(self) -> None:
-        self._events.close()
-
-    def _generate(self) -> Generator[StreamEvent, None, None]:
-        try:
-            yield from self._stream
-        except (GeneratorExit, KeyboardInterrupt):
-            self._stream.close()
-            self._keep_partial()
-            raise
-        self._keep(self._stream.completion().to_message())
-
-
-class AsyncSessionStream(_Turn):
-    """:class:`SessionStream`, for asyncio."""
-
-    def __init__(self, stream: AsyncChainStream, keep: Callable[[Message], None]) -> None:
-        self._stream = stream
-        self._run = stream._run
-        self._keep = keep
-        self._events = self._generate()
-
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events
-
-    async def __anext__(self) -> StreamEvent:
-        return await self._events.__anext__()
-
-    async def aclose(self) -> None:
-        await self._events.aclose()
-
-    async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
-        try:
-            async for event in self._stream:
-                yield event
-        except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
-            await self._stream.aclose()
-            self._keep_partial()
-            raise
-        self._keep(self._stream.completion().to_message())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncGenerator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Generator, Iterator, Mapping
 from contextlib import aclosing
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
@@ -228,7 +228,7 @@ class Transport:
         finally:
             guard.cancel()
 
-    def stream(self, exchange: Exchange) -> Iterator[StreamEvent]:
+    def stream(self, exchange: Exchange) -> Generator[StreamEvent, None, None]:
         """Send a streaming exchange and yield its events as they arrive."""
         shown = False
         try:

@@ -1,20 +1,15 @@
-"""A chain's streamed answer: one clean stream from whichever model answers, and what happens
-when a stream fails after it has shown content (``stream_recovery``).
+"""The decisions of one streamed call: what to pass on, and what happens when a stream fails
+after it has shown content (``stream_recovery``).
 
-:class:`ChainStream` and :class:`AsyncChainStream` drive a call's
-:class:`~hotswap.engine.plan.CallPlan` as :class:`~hotswap.engine.failover_chain.FailoverChain`
-does for a whole answer, with the state they share (what was shown, what to continue from) kept
-in one place.
+:class:`StreamRun` decides and :class:`StreamFacts` reports; the streams that drive them,
+:class:`~hotswap.engine.ChainStream` and :class:`~hotswap.engine.AsyncChainStream`, are written
+once in :mod:`hotswap.engine._async` and do only the waiting and the reading.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from contextlib import aclosing
 from typing import TYPE_CHECKING
 
-from hotswap.engine.plan import Wait
 from hotswap.engine.recovery import continuation
 from hotswap.plugin.streaming import StreamAssembler
 from hotswap.types.attempts import Attempt, StreamInterruptedError
@@ -23,22 +18,23 @@ from hotswap.types.events import StreamEvent, StreamReset, TextDelta, ThinkingDe
 
 if TYPE_CHECKING:
     from hotswap.config import ModelConfig
-    from hotswap.engine.failover_chain import FailoverChain
+    from hotswap.engine.call import Call
     from hotswap.types.completion import Completion
     from hotswap.types.request import CompletionRequest
 
-__all__ = ["AsyncChainStream", "ChainStream", "StreamFacts"]
+__all__ = ["StreamFacts", "StreamRun"]
 
 _CONTENT = (TextDelta, ThinkingDelta, ToolCallDelta)
 
 
-class _StreamRun:
-    """The state one streamed call shares between its sync and async drivers."""
+class StreamRun:
+    """The state of one streamed call, and every decision about it, for the sync and async
+    streams alike."""
 
-    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
-        self.chain = chain
-        self.request = request
-        self.plan = chain._plan(request)
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.request = call.request
+        self.plan = call.plan
         self.assembler = StreamAssembler()
         self.model: ModelConfig | None = None
         self.pending: list[StreamEvent] = []
@@ -54,6 +50,11 @@ class _StreamRun:
     @property
     def attempts(self) -> list[Attempt]:
         return self.plan.attempts
+
+    def start(self, model: ModelConfig) -> float:
+        """A try of ``model`` begins: it is the model answering now. Returns when it began."""
+        self.model = model
+        return self.call.start(model, stream=True)
 
     def begin(self, model: ModelConfig) -> tuple[CompletionRequest, list[StreamEvent]]:
         """What to send ``model``, and the events to pass on before its answer: the caller's
@@ -80,7 +81,7 @@ class _StreamRun:
             return False
         if model.prefill is not None:
             return model.prefill
-        info = self.chain._provider_of(model)
+        info = self.call.chain.provider_of(model)
         return info is not None and info.capabilities_of(model.model).prefill
 
     def accept(self, event: StreamEvent) -> list[StreamEvent]:
@@ -135,8 +136,9 @@ class _StreamRun:
         if not self.shown:
             self.plan.failed(model, error, started)
             return []
-        recovery = self.chain.settings.stream_recovery
-        if recovery == "raise" or not self.chain.settings.fails_over_on(error.kind):
+        settings = self.call.chain.settings
+        recovery = settings.stream_recovery
+        if recovery == "raise" or not settings.fails_over_on(error.kind):
             self.plan.interrupted(model, error, started)
             raise StreamInterruptedError(self.assembler.text, error, self.plan.attempts) from error
         try:
@@ -160,8 +162,8 @@ class _StreamRun:
 
     def succeeded(self, model: ModelConfig, started: float) -> None:
         self.plan.succeeded(model, started)
-        if self.chain.host.observes("hotswap_completed"):
-            self.chain.host.completed(self.completion())
+        if self.call.chain.host.observes("hotswap_completed"):
+            self.call.answered(self.completion())
 
     def completion(self) -> Completion:
         """The answer the stream added up to (once it has finished)."""
@@ -180,7 +182,7 @@ class StreamFacts:
     ``attempts`` lists every try so far, ``text`` is the text passed on, and
     :meth:`completion` assembles the answer (once the stream has ended)."""
 
-    _run: _StreamRun
+    _run: StreamRun
 
     @property
     def model(self) -> ModelConfig | None:
@@ -197,105 +199,3 @@ class StreamFacts:
 
     def completion(self) -> Completion:
         return self._run.completion()
-
-
-class ChainStream(StreamFacts):
-    """The events of a streamed answer, as an iterator. After it is exhausted, ``model`` names
-    the model that answered, ``attempts`` lists every try, and :meth:`completion` gives the
-    assembled answer. Closing it (or breaking out of the loop) closes the HTTP response."""
-
-    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
-        self._run = _StreamRun(chain, request)
-        self._events = self._generate()
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        return self._events
-
-    def __next__(self) -> StreamEvent:
-        return next(self._events)
-
-    def close(self) -> None:
-        self._events.close()
-
-    def _generate(self) -> Generator[StreamEvent, None, None]:
-        run, chain = self._run, self._run.chain
-        try:
-            while True:
-                step = run.plan.next()
-                if isinstance(step, Wait):
-                    chain._sleep(step.seconds)
-                    continue
-                started = chain._clock()
-                run.model = step
-                chain.host.attempt_started(step, stream=True)
-                try:
-                    request, first = run.begin(step)
-                    yield from first
-                    exchange = chain._exchange(step, request, run.plan, stream=True)
-                    for event in chain.transport.stream(exchange):
-                        yield from run.accept(event)
-                    yield from run.flush()
-                except ProviderError as error:
-                    yield from run.failed(step, error, started)
-                    continue
-                except (GeneratorExit, KeyboardInterrupt):
-                    # Ctrl-C while the stream waits on the network stops it like closing it does.
-                    run.plan.cancelled(step, started)
-                    raise
-                run.succeeded(step, started)
-                return
-        finally:
-            run.plan.close()
-
-
-class AsyncChainStream(StreamFacts):
-    """:class:`ChainStream`, for asyncio: iterate it with ``async for``."""
-
-    def __init__(self, chain: FailoverChain, request: CompletionRequest) -> None:
-        self._run = _StreamRun(chain, request)
-        self._events = self._generate()
-
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events
-
-    async def __anext__(self) -> StreamEvent:
-        return await self._events.__anext__()
-
-    async def aclose(self) -> None:
-        await self._events.aclose()
-
-    async def _generate(self) -> AsyncGenerator[StreamEvent, None]:
-        run, chain = self._run, self._run.chain
-        try:
-            while True:
-                step = run.plan.next()
-                if isinstance(step, Wait):
-                    await chain._async_sleep(step.seconds)
-                    continue
-                started = chain._clock()
-                run.model = step
-                chain.host.attempt_started(step, stream=True)
-                try:
-                    request, first = run.begin(step)
-                    for item in first:
-                        yield item
-                    exchange = chain._exchange(step, request, run.plan, stream=True)
-                    # aclosing: leaving this generator must close the response now, not when
-                    # the event loop finalizes the abandoned transport generator.
-                    async with aclosing(chain.transport.astream(exchange)) as events:
-                        async for event in events:
-                            for item in run.accept(event):
-                                yield item
-                    for item in run.flush():
-                        yield item
-                except ProviderError as error:
-                    for item in run.failed(step, error, started):
-                        yield item
-                    continue
-                except (GeneratorExit, asyncio.CancelledError, KeyboardInterrupt):
-                    run.plan.cancelled(step, started)
-                    raise
-                run.succeeded(step, started)
-                return
-        finally:
-            run.plan.close()
