@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import pickle
 
 import msgspec
@@ -248,18 +247,3 @@ def test_stream_events_match_by_field_and_by_position():
     assert described(ToolCallDelta(0, name="lookup")) == "call 0 lookup"
     assert described(Finish(FinishReason.STOP)) == "finish stop"
     assert described(UsageUpdate(Usage(input_tokens=1))) == "other"
-
-
-def test_a_message_memo_keeps_what_was_made_of_each_message_while_it_lives():
-    from hotswap.plugin import MessageMemo
-
-    memo: MessageMemo[str] = MessageMemo()
-    message, twin = Message.user("hi"), Message.user("hi")
-
-    assert memo.keep(message, "written") == "written"
-    assert memo.get(message) == "written"
-    assert memo.get(twin) is None  # equal, but another message: looked up by identity
-    del message
-    gc.collect()
-    assert memo.get(twin) is None
-    assert not memo._made  # the entry went with its message

@@ -237,21 +237,3 @@ def test_thinking_goes_into_generation_config():
     assert sent["generationConfig"] == {
         "thinkingConfig": {"thinkingLevel": "LOW", "includeThoughts": True}
     }
-
-
-def test_a_conversation_sent_again_is_written_as_before():
-    call = ToolCall(id="call_0", name="get_weather", arguments={"city": "Oslo"})
-    conversation = (
-        Message.user("weather?"),
-        Message.assistant("", tool_calls=(call,)),
-        Message.tool_result("call_0", "18C"),
-        Message.assistant("It is 18C."),
-        Message.user("and tomorrow?"),
-    )
-
-    first = body(conversation)
-    again = body(conversation)
-
-    assert again == first
-    assert first["contents"][0] == {"role": "user", "parts": [{"text": "weather?"}]}
-    assert first["contents"][3] == {"role": "model", "parts": [{"text": "It is 18C."}]}

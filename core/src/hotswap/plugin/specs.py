@@ -159,9 +159,7 @@ def hotswap_build_request(
 
     Map ``request.options.thinking_level`` to the provider's reasoning control (drop it, with
     a debug log, where the model has none), send only the sampling options the caller set, and
-    merge ``request.options.extra`` and ``model.options`` into the body. A message's part of
-    the body may be shared by every request that carries the message (see ``MessageMemo``):
-    a wrapper that edits the built body copies what it edits.
+    merge ``request.options.extra`` and ``model.options`` into the body.
 
     :param model: the configured model: ``model.model`` is the id to send.
     :param request: the conversation and the options.

@@ -6,8 +6,7 @@ be given as a plain string, which becomes one :class:`TextPart`.
 
 from __future__ import annotations
 
-import weakref
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,7 +14,6 @@ __all__ = [
     "ContentPart",
     "ImagePart",
     "Message",
-    "MessageMemo",
     "Role",
     "TextPart",
     "ThinkingPart",
@@ -164,34 +162,3 @@ class Message(_Frozen):
 
 def _part(part: str | TextPart | ImagePart) -> TextPart | ImagePart:
     return TextPart(text=part) if isinstance(part, str) else part
-
-
-T = TypeVar("T")
-
-
-class MessageMemo(Generic[T]):
-    """What was made of each message, kept while the message lives.
-
-    A conversation is sent again on every turn, and its messages are the same objects each
-    time: what a plugin wrote for one of them is looked up rather than written again. What is
-    kept is shared by every request that carries the message, so it is never changed in place;
-    a hook that edits a built body copies what it edits.
-    """
-
-    __slots__ = ("_made",)
-
-    def __init__(self) -> None:
-        self._made: dict[int, tuple[weakref.ref[Message], T]] = {}
-
-    def get(self, message: Message) -> T | None:
-        """What was kept for ``message``, or None."""
-        kept = self._made.get(id(message))
-        if kept is not None and kept[0]() is message:
-            return kept[1]
-        return None
-
-    def keep(self, message: Message, made: T) -> T:
-        """Keep ``made`` for ``message`` until the message is gone; returns ``made``."""
-        key, made_for = id(message), self._made
-        made_for[key] = (weakref.ref(message, lambda _: made_for.pop(key, None)), made)
-        return made

@@ -14,14 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from hotswap.plugin import (
-    ImagePart,
-    MessageMemo,
-    NamedToolChoice,
-    TextPart,
-    ThinkingLevel,
-    get_logger,
-)
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, ThinkingLevel, get_logger
 from hotswap_anthropic.provider import PROVIDER
 from hotswap_anthropic.thinking import thinking_fields
 
@@ -32,9 +25,6 @@ log = get_logger("hotswap_anthropic")
 
 _NOT_IN_ID = re.compile(r"[^a-zA-Z0-9_-]")
 _MIN_TOP_P_WHILE_THINKING = 0.95
-
-_plain: MessageMemo[dict[str, Any]] = MessageMemo()
-"""User and assistant messages of one text part as written."""
 
 
 def build_body(
@@ -89,12 +79,9 @@ def convert_messages(messages: tuple[Message, ...]) -> tuple[str, list[dict[str,
     out: list[dict[str, Any]] = []
     after_tool = False
     for message in messages:
-        written = _plain.get(message)
-        if written is not None:
-            out.append(written)
-        elif (text := message.plain_text) and message.role != "system":
-            block = {"type": "text", "text": text}
-            out.append(_plain.keep(message, {"role": message.role, "content": [block]}))
+        text = message.plain_text
+        if text and message.role != "system":
+            out.append({"role": message.role, "content": [{"type": "text", "text": text}]})
         elif message.role == "system":
             system.append(message.text)
         elif message.role == "tool":

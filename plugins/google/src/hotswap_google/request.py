@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hotswap.plugin import ImagePart, MessageMemo, NamedToolChoice, TextPart, ThinkingPart
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, ThinkingPart
 from hotswap_google.provider import PROVIDER, generation
 from hotswap_google.thinking import generation_fields
 
@@ -41,9 +41,6 @@ it, and the id Gemini gave the call (sent back only when Gemini gave one)."""
 SKIP_SIGNATURE = "skip_thought_signature_validator"
 
 _ROLES = {"user": "user", "assistant": "model"}
-_plain: MessageMemo[dict[str, Any]] = MessageMemo()
-"""User and assistant messages of one text part as written (never appended to: only contents
-of function responses are)."""
 
 
 def build_body(
@@ -85,12 +82,9 @@ def convert_messages(
     calls: dict[str, ToolCall] = {}
     current = _current_turn(messages)
     for index, message in enumerate(messages):
-        written = _plain.get(message)
-        if written is not None:
-            contents.append(written)
-        elif (text := message.plain_text) and message.role != "system":
-            content = {"role": _ROLES[message.role], "parts": [{"text": text}]}
-            contents.append(_plain.keep(message, content))
+        text = message.plain_text
+        if text and message.role != "system":
+            contents.append({"role": _ROLES[message.role], "parts": [{"text": text}]})
         elif message.role == "system":
             system.append(message.text)
         elif message.role == "tool":

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hotswap.plugin import ImagePart, MessageMemo, ThinkingLevel, ThinkingPart, get_logger
+from hotswap.plugin import ImagePart, ThinkingLevel, ThinkingPart, get_logger
 from hotswap_ollama.provider import PROVIDER
 
 if TYPE_CHECKING:
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
     from hotswap.plugin import CompletionRequest, Message, ToolDefinition
 
 log = get_logger("hotswap_ollama")
-
-_plain: MessageMemo[dict[str, Any]] = MessageMemo()
-"""Messages of one text part as written."""
 
 TOP_LEVEL = frozenset(("keep_alive", "format", "think", "logprobs", "top_logprobs"))
 """The ``/api/chat`` fields a model's options may set besides the runtime ``options``."""
@@ -110,13 +107,9 @@ def convert_messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]:
     names: dict[str, str] = {}
     out: list[dict[str, Any]] = []
     for message in messages:
-        written = _plain.get(message)
-        if written is not None:
-            out.append(written)
-            continue
         text = message.plain_text
         if text is not None:
-            out.append(_plain.keep(message, {"role": message.role, "content": text}))
+            out.append({"role": message.role, "content": text})
             continue
         entry: dict[str, Any] = {"role": message.role, "content": message.text}
         images = [image for part in message.content if (image := _image(part)) is not None]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from hotswap.plugin import ImagePart, MessageMemo, NamedToolChoice, TextPart, get_logger
+from hotswap.plugin import ImagePart, NamedToolChoice, TextPart, get_logger
 
 if TYPE_CHECKING:
     from hotswap.plugin import (
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["build_body", "convert_messages"]
 
 log = get_logger("hotswap_openai")
-
-_plain: MessageMemo[dict[str, Any]] = MessageMemo()
-"""Messages of one text part as written, the same for every provider of this format."""
 
 
 def build_body(
@@ -108,13 +105,9 @@ def convert_messages(messages: tuple[Message, ...], quirks: Quirks) -> list[dict
     """The ``messages`` list."""
     out: list[dict[str, Any]] = []
     for message in messages:
-        written = _plain.get(message)
-        if written is not None:
-            out.append(written)
-            continue
         text = message.plain_text
         if text:
-            out.append(_plain.keep(message, {"role": message.role, "content": text}))
+            out.append({"role": message.role, "content": text})
             continue
         if message.role == "tool":
             out.append(
