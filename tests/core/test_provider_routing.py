@@ -157,6 +157,25 @@ def test_a_method_not_named_after_an_operation_is_not_a_hook(host):
     assert host.build_request(model("helpful"), REQUEST, stream=False).path == "/m"
 
 
+def test_a_translation_method_may_carry_pluggy_s_options(host):
+    class Careful(ProviderPlugin):
+        """Wraps its own classification, as a wrapper may."""
+
+        info = ProviderInfo(name="careful", base_url="https://c.test", auth={"none": {}})
+
+        @hookimpl(wrapper=True)
+        def classify_error(self, model, failure):
+            verdict = yield
+            return ErrorClassification(ErrorKind.SERVER_ERROR, f"careful: {verdict.message}")
+
+    host.register(Careful(), name="careful")
+
+    assert host.classify_error(model("careful"), FAILURE) == ErrorClassification(
+        ErrorKind.SERVER_ERROR, "careful: teapot"
+    )
+    assert host.classify_error(model("alpha"), FAILURE).kind is ErrorKind.INVALID_REQUEST
+
+
 def test_a_translation_that_finds_nothing_lets_the_next_implementation_answer(host):
     class Quiet(ProviderPlugin):
         info = ProviderInfo(name="quiet", base_url="https://q.test", auth={"none": {}})

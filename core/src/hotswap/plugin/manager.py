@@ -28,11 +28,13 @@ class HookManager(pluggy.PluginManager):
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         opts = super().parse_hookimpl_opts(plugin, name)
-        if opts is not None or not isinstance(plugin, ProviderPlugin):
+        hook = provider_operations().get(name) if isinstance(plugin, ProviderPlugin) else None
+        if hook is None:
             return opts
-        hook = provider_operations().get(name)
+        if opts is not None:  # marked @hookimpl(tryfirst=True) or the like, as well
+            return {**opts, "specname": opts.get("specname") or hook}
         # Looked up without binding, as pluggy does, so that a property is never run.
-        if hook is None or not inspect.isroutine(inspect.getattr_static(plugin, name, None)):
+        if not inspect.isroutine(inspect.getattr_static(plugin, name, None)):
             return None
         return pluggy.HookimplOpts(
             wrapper=False,
