@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 SYNCED := $(VENV)/.synced
 
-.PHONY: setup test soak demo docs bench lint format clean
+.PHONY: setup test soak demo docs bench lint format unasync clean
 
 setup: $(SYNCED)
 
@@ -49,6 +49,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The sync packages are generated from their async sources (every `_async` directory gets a
+# `_sync` sibling); `make test` fails when a generated file differs from what this would write.
+unasync: setup
+	$(BIN)/python scripts/unasync.py
 
 format: setup
 	$(BIN)/ruff check --fix .
