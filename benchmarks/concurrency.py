@@ -161,8 +161,7 @@ async def _hotswap_aiohttp(url: str, fmt: WireFormat) -> Client:
     transport = Transport.aiohttp()
 
     def busy() -> int:
-        session = transport._session
-        return len(getattr(session.connector, "_acquired", ())) if session else 0
+        return len(getattr(transport.session.connector, "_acquired", ()))
 
     return _through_chain("hotswap (aiohttp)", url, fmt, transport, busy)
 

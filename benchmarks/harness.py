@@ -192,11 +192,7 @@ def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
         return httpx2.Response(status, headers=headers, content=content)
 
     client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
-    with Transport() as transport:
-        # Made the transport's own client, as a chain's default client is, so that requests
-        # are built as over the network (see Transport._open), not as a client's that was
-        # passed in; with no connection pool under the mock, they go to it as httpx2's.
-        transport._client, transport._own_sync = client, True
+    with Transport(client=client) as transport:
         yield InMemory(chain_for(url, fmt, transport=transport), client, exchange, content)
 
 

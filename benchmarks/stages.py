@@ -16,7 +16,7 @@ from typing import Any
 
 from harness import Table, decode, in_memory, us
 
-from hotswap.wire.transport import _described
+from hotswap.wire.describe import describe_response
 
 PROMPT = "What is the capital of Norway?"
 
@@ -57,7 +57,7 @@ def _stages(url: str, fmt: Any, repeat: int) -> dict[str, float]:
         model = plan.next()
         ours = chain._exchange(model, request, plan, stream=False)
         response = client.send(client.build_request(ours.method, ours.url), stream=False)
-        reply_read = _described(response, response.content)
+        reply_read = describe_response(response, response.content)
         completion = ours.completion(reply_read)
 
         def bare() -> None:
@@ -77,7 +77,7 @@ def _stages(url: str, fmt: Any, repeat: int) -> dict[str, float]:
             "exchange: credential, plugin's body, JSON, headers": lambda: chain._exchange(
                 model, request, plan, stream=False
             ),
-            send: lambda: transport._send_whole(ours),
+            send: lambda: transport._sync._send_whole(ours),
             parse: lambda: ours.completion(reply_read),
             "records: attempt, breaker, stamping, observers": records,
         }

@@ -34,6 +34,8 @@ REPLACEMENTS: dict[str, str] = {
     "astream": "stream",
     "aclose": "close",
     "aclosing": "closing",
+    "aread": "read",
+    "aiter_bytes": "iter_bytes",
     "anext": "next",
     "aiter": "iter",
     "async_sleep": "sleep",

@@ -1,6 +1,5 @@
-"""Which client sends a request: a transport's own clients hand requests straight to the
-connection pool for their URL (a proxy's, where the environment names one), and a client passed
-in sends them itself, with whatever it was configured to do."""
+"""Which client sends a request: a transport's own clients (through the proxy the environment
+names, if any), or a client passed in, with whatever it was configured to do."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from hotswap import Outcome, StreamInterruptedError
 from hotswap.engine import MemoryBreakerStore
 from hotswap.engine.breaker import BreakerVerdict
 from hotswap.plugin import hookimpl
+from hotswap.wire.transport import Transport
 
 
 def rate_limited(retry_after: str = "1") -> httpx2.Response:
@@ -297,8 +298,10 @@ def test_a_probe_cancelled_by_the_caller_is_released(make_chain, provider, clock
         await asyncio.sleep(10)
         return httpx2.Response(200, json={"text": "late"})
 
-    sync_client = chain.transport._async_client
-    chain.transport._async_client = httpx2.AsyncClient(transport=httpx2.MockTransport(slow))
+    answering = chain.transport
+    chain.transport = Transport(
+        async_client=httpx2.AsyncClient(transport=httpx2.MockTransport(slow))
+    )
 
     async def cancel() -> None:
         task = asyncio.create_task(chain.acomplete("probe, cancelled"))
@@ -308,7 +311,7 @@ def test_a_probe_cancelled_by_the_caller_is_released(make_chain, provider, clock
             await task
 
     asyncio.run(cancel())
-    chain.transport._async_client = sync_client
+    chain.transport = answering
 
     assert_not_stuck(chain, provider, clock)
 
@@ -362,7 +365,8 @@ def test_concurrent_requests_share_breaker_state_and_send_one_probe(make_chain, 
             await asyncio.sleep(0.05)
         return httpx2.Response(200, json={"text": f"answer from {model_id}"})
 
-    chain.transport._async_client = httpx2.AsyncClient(transport=httpx2.MockTransport(slow_probe))
+    probing = httpx2.AsyncClient(transport=httpx2.MockTransport(slow_probe))
+    chain.transport = Transport(async_client=probing)
 
     async def many() -> list[str]:
         replies = await asyncio.gather(*(chain.acomplete(f"q{i}") for i in range(20)))

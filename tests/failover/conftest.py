@@ -116,12 +116,14 @@ def make_chain(simulator, host, transport) -> Callable[..., FailoverChain]:
 
 
 def open_connections(transport: Transport) -> int:
-    """Connections in the sync and async pools that are not idle or closed."""
+    """Connections in the transport's sync and async pools that are checked out (not idle or
+    closed). Neither httpx2 nor aiohttp counts them publicly, so this reads their pools."""
     count = 0
-    session = getattr(transport, "_session", None)  # the aiohttp transport's
+    clients = [transport._sync._clients, transport._async._clients]
+    session = getattr(transport._async, "_session", None)  # the aiohttp transport's
     if session is not None and not session.closed:
         count += len(session.connector._acquired)  # type: ignore[union-attr]
-    for client in (transport._client, transport._async_client):
+    for client in (held._client for held in clients):
         if client is None:
             continue
         pool = client._transport._pool  # type: ignore[union-attr]

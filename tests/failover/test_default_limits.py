@@ -14,7 +14,7 @@ import pytest
 
 from hotswap import Outcome, StreamInterruptedError, TextDelta
 from hotswap.testing import Hang, Reply, Stall
-from hotswap.wire.guard import after_headers, socket_limits
+from hotswap.wire.guard import AsyncGuard, SyncGuard
 from hotswap.wire.timeouts import AttemptTimer, Timeouts
 from hotswap.wire.transport import Transport
 
@@ -195,9 +195,20 @@ def test_before_the_headers_a_sync_request_waits_exactly_the_first_event_limit()
     # Until the headers arrive a sync guard has no socket to interrupt: the socket's own read
     # limit is the first-event limit, and only once they are in does it widen to a backstop.
     timer = AttemptTimer(Timeouts(), START, streaming=False, time_left=1200.0)
+    exchange: Any = object()
 
-    limits = socket_limits(timer, connect=10.0, write=30.0, pool=30.0)
+    limits = SyncGuard.socket_limits(timer)
     assert limits == {"connect": 10.0, "read": 300.0, "write": 30.0, "pool": 30.0}
 
-    after_headers(limits, timer, START + 5)
+    with SyncGuard(exchange, timer, ManualAlarms(START)) as guard:
+        guard.answered({}, limits, START + 5)
     assert limits["read"] == 301.0
+
+
+def test_an_async_requests_socket_read_limit_is_only_a_backstop():
+    # An async guard can cancel any read, so the socket's read limit never speaks first.
+    timer = AttemptTimer(Timeouts(), START, streaming=False, time_left=1200.0)
+
+    limits = AsyncGuard.socket_limits(timer)
+
+    assert limits == {"connect": 10.0, "read": 301.0, "write": 30.0, "pool": 30.0}

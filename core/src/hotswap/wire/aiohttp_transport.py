@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
+from types import MappingProxyType
+from typing import Any
 
 import aiohttp
+import httpx2
 
 from hotswap.types.errors import ErrorKind
 from hotswap.types.http import TransportFailure
-from hotswap.wire.guard import AlarmClock, SocketLimits
+from hotswap.wire._async.transport import AsyncTransport
+from hotswap.wire.alarms import AlarmClock
+from hotswap.wire.guard import SocketLimits
 from hotswap.wire.timeouts import AttemptTimer, Timeouts
 from hotswap.wire.transport import Transport
 
@@ -47,11 +52,9 @@ class AiohttpTransport(Transport):
         the ``pool`` limit.
     :param trust_env: read proxy settings (``HTTPS_PROXY``, ``NO_PROXY``...) and ``~/.netrc``
         from the environment, as httpx2 does by default. Off by default: aiohttp then reads
-        the environment again for every request, which costs about 0.4 ms each.
+        the environment again for every request.
     :param alarms: as for :class:`~hotswap.wire.transport.Transport`.
     """
-
-    _async_errors = (aiohttp.ClientError,)
 
     def __init__(
         self,
@@ -61,7 +64,34 @@ class AiohttpTransport(Transport):
         trust_env: bool = False,
         alarms: AlarmClock | None = None,
     ) -> None:
+        self._pool_size = pool_size
+        self._trust_env = trust_env
         super().__init__(timeouts=timeouts, alarms=alarms)
+
+    def _async_transport(
+        self, timeouts: Timeouts, client: httpx2.AsyncClient | None, alarms: AlarmClock | None
+    ) -> AsyncTransport:
+        self._aiohttp = _AiohttpAsyncTransport(
+            timeouts, pool_size=self._pool_size, trust_env=self._trust_env, alarms=alarms
+        )
+        return self._aiohttp
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session of the running event loop (a new loop gets a new one, since a
+        session's connections belong to the loop that opened them)."""
+        return self._aiohttp.session
+
+
+class _AiohttpAsyncTransport(AsyncTransport):
+    """The async transport, sending through an aiohttp session instead of an httpx2 client."""
+
+    _errors = (aiohttp.ClientError,)
+
+    def __init__(
+        self, timeouts: Timeouts, *, pool_size: int, trust_env: bool, alarms: AlarmClock | None
+    ) -> None:
+        super().__init__(timeouts, alarms=alarms)
         self._pool_size = pool_size
         self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
@@ -90,14 +120,14 @@ class AiohttpTransport(Transport):
         # have no guard, keep theirs.
         return {**super()._limits(timer), "read": None}
 
-    async def _aopen(
+    async def _open(
         self,
         method: str,
         url: str,
         headers: Mapping[str, str],
         body: bytes | None,
         limits: SocketLimits,
-    ) -> _AiohttpAnswer:
+    ) -> _AiohttpResponse:
         connect, read, pool = limits["connect"] or 0.0, limits["read"], limits["pool"] or 0.0
         key = (connect, read, pool)
         timeout = self._client_timeouts.get(key)
@@ -114,9 +144,9 @@ class AiohttpTransport(Transport):
         response = await self.session.request(
             method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False
         )
-        return _AiohttpAnswer(response)
+        return _AiohttpResponse(response)
 
-    def _async_failure(self, exc: BaseException) -> TransportFailure:
+    def _failure(self, exc: Exception) -> TransportFailure:
         return aiohttp_failure(exc)
 
     async def aclose(self) -> None:
@@ -124,27 +154,27 @@ class AiohttpTransport(Transport):
             await self._session.close()
 
 
-class _AiohttpAnswer:
-    """An aiohttp response as the transport reads it."""
+_NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
 
-    __slots__ = ("_response",)
+
+class _AiohttpResponse:
+    """An aiohttp response under the names the transport reads (httpx2's)."""
+
+    __slots__ = ("_response", "headers", "status_code")
+
+    extensions = _NO_EXTENSIONS
+    """None of httpx2's: the async guard needs no socket."""
 
     def __init__(self, response: aiohttp.ClientResponse) -> None:
         self._response = response
-
-    @property
-    def status(self) -> int:
-        return self._response.status
-
-    @property
-    def headers(self) -> Mapping[str, str]:
+        self.status_code = response.status
         # aiohttp keeps the names as the server wrote them.
-        return {name.lower(): value for name, value in self._response.headers.items()}
+        self.headers = {name.lower(): value for name, value in response.headers.items()}
 
-    async def read(self) -> bytes:
+    async def aread(self) -> bytes:
         return await self._response.read()
 
-    def chunks(self) -> AsyncIterator[bytes]:
+    def aiter_bytes(self) -> AsyncIterator[bytes]:
         return self._response.content.iter_any()
 
     async def aclose(self) -> None:
