@@ -19,22 +19,11 @@ SOURCES = [REPO / "core" / "src", *sorted(REPO.glob("plugins/*/src"))]
 # Receivers that are hotswap's own objects, by package or module (a path prefix): a private
 # attribute read on them is ours.
 OWN_OBJECTS: dict[str, set[str]] = {
-    # The engine's chain streams drive their FailoverChain's plan and clock, and a session's
-    # turns wrap the ChainStream they started.
-    "hotswap/engine/": {"chain", "self.chain", "stream"},
+    # A session's turns wrap the ChainStream they started.
+    "hotswap/engine/": {"stream"},
     # Secret.__eq__ compares with another Secret.
     "hotswap/types/redaction.py": {"other"},
 }
-
-# Reads of httpx2's private client internals that the rewrite of hotswap.wire on the public
-# ``Client.send`` removes (issue #25). Each must go from here when its line goes; the test fails
-# on an entry that is no longer found.
-PRIVATE_READS_BEING_REMOVED: set[tuple[str, str]] = {
-    ("hotswap/wire/outgoing.py", "client._transport_for_url"),
-    ("hotswap/wire/outgoing.py", "transport._pool"),
-    ("hotswap/wire/transport.py", "client._transport_for_url"),
-}
-
 
 def _is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
@@ -105,14 +94,7 @@ def all_private_reads() -> set[tuple[str, str]]:
 def test_no_source_module_reads_a_private_attribute_of_another_librarys_object():
     found = all_private_reads()
 
-    assert found - PRIVATE_READS_BEING_REMOVED == set()
-
-
-def test_every_private_read_listed_as_being_removed_is_still_there():
-    found = all_private_reads()
-
-    gone = PRIVATE_READS_BEING_REMOVED - found
-    assert gone == set(), f"remove {sorted(gone)} from PRIVATE_READS_BEING_REMOVED"
+    assert found == set()
 
 
 def test_the_scan_finds_a_private_read_on_a_library_object(tmp_path):
