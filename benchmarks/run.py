@@ -30,8 +30,12 @@ SectionRun = Callable[..., "harness.Table | list[harness.Table]"]
 
 def sections() -> dict[str, SectionRun]:
     import alternative
+    import breakers
+    import coldstart
     import concurrency
     import failover
+    import history
+    import in_flight
     import instructions
     import overhead
     import stages
@@ -45,7 +49,11 @@ def sections() -> dict[str, SectionRun]:
         "streams": streams.run,
         "failover": failover.run,
         "concurrency": concurrency.run,
+        "in_flight": in_flight.run,
+        "history": history.run,
+        "breakers": breakers.run,
         "startup": startup.run,
+        "coldstart": coldstart.run,
         "alternative": alternative.run,
     }
 
