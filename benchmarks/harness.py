@@ -8,9 +8,11 @@ everything drifts from second to second, and pairing rounds cancels most of that
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,7 +69,11 @@ def simulator_process(faults: str | None = None) -> Iterator[str]:
             command += ["--faults", str(path)]
         # aiohttp logs each client that leaves mid-answer as an error; here that is expected.
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         ) as server:
             try:
                 assert server.stdout is not None
@@ -78,6 +84,16 @@ def simulator_process(faults: str | None = None) -> Iterator[str]:
             finally:
                 server.terminate()
                 server.wait(10)
+
+
+def _die_with_parent() -> None:
+    """Have Linux send the simulator SIGTERM when this process dies, even when it is killed
+    outright (a test's timeout), so that no server is left behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 # -- wire formats ----------------------------------------------------------------------------------
