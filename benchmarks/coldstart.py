@@ -161,6 +161,9 @@ def _measure(server: _Arrivals, formats: list[WireFormat], runs: int) -> dict[st
             "HOTSWAP_CREDENTIALS_DIR": str(cwd / "credentials"),
         }
         env.pop("HOTSWAP_CONFIG", None)
+        # Set here for the test runs; an installed application's interpreter writes and reuses
+        # bytecode, which the warm-up run below writes.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cases: dict[str, Callable[[], float]] = {
             "python": lambda: _whole([sys.executable, "-c", "pass"], env),
             "bare": lambda: _first_request(server, BARE_PROGRAM, env, cwd),
