@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import overhead
-from harness import BIN, KEYS, Table, paired_ratio, us, wire_request
+from harness import BIN, KEYS, Table, captured_request, encode, paired_ratio, us
 
 REQUIREMENT = "litellm!=1.82.7,!=1.82.8,!=1.107.0"
 """Any LiteLLM but the releases known to have been compromised on PyPI."""
@@ -102,24 +102,16 @@ def _unavailable(columns: list[str], why: str) -> Table:
 
 
 def _litellm(python: Path, url: str, fmt: Any, rounds: int, batch: int) -> dict[str, Any]:
-    from harness import chain_for
-
-    from hotswap.wire.transport import Transport
-
-    with Transport() as transport:
-        exchange = wire_request(
-            chain_for(url, fmt, transport=transport), overhead.PROMPT, stream=False
-        )
-    body = json.loads(exchange.body)
+    request = captured_request(url, fmt, overhead.PROMPT)
     job = {
         "url": url,
-        "path": exchange.url[len(url) :],
-        "headers": dict(exchange.headers),
-        "body": exchange.body.decode(),
+        "path": request.url[len(url) :],
+        "headers": request.headers,
+        "body": encode(request.payload).decode(),
         "model": fmt.model,
         "key": KEYS["ANTHROPIC_API_KEY"],
         "prompt": overhead.PROMPT,
-        "max_tokens": body["max_tokens"],
+        "max_tokens": request.payload["max_tokens"],
         "rounds": rounds,
         "batch": batch,
     }

@@ -3,9 +3,9 @@ through one chain and through bare httpx2 and bare aiohttp clients sending the s
 
 For each: requests per second, p50 and p99 latency, this process's CPU time per request, the
 memory each request in flight holds (traced allocations at the peak of one wave of that many
-simultaneous requests, divided by their number), and what is left over once every request has
-finished: tasks still alive and connections not given back to the pool. Every client gets the
-same pool size (100 connections, httpx2's default).
+simultaneous requests, divided by their number), and the tasks still alive once every request
+has finished. Every client gets the same pool size (100 connections, httpx2's default), and
+the bare clients send, through their public APIs, the request the chain sends.
 """
 
 from __future__ import annotations
@@ -20,10 +20,18 @@ from typing import Any
 
 import aiohttp
 import httpx2
-from harness import Table, WireFormat, chain_for, decode, ms, percentile, wire_request
+from harness import (
+    BareRequest,
+    Table,
+    WireFormat,
+    captured_request,
+    chain_for,
+    decode,
+    ms,
+    percentile,
+)
 
-from hotswap import TextDelta
-from hotswap.wire.transport import Transport
+from hotswap import TextDelta, Transport
 
 PROMPT = "What is the capital of Norway?"
 STREAM_WORDS = 40
@@ -41,7 +49,6 @@ class Client:
     name: str
     complete: Callable[[], Awaitable[Any]]
     stream: Callable[[], Awaitable[Any]]
-    busy_connections: Callable[[], int]
     close: Callable[[], Awaitable[None]]
 
 
@@ -94,8 +101,7 @@ async def _run(url: str, fmt: WireFormat, levels: tuple[int, ...], quick: bool) 
             f"complete: a short answer; stream: a {STREAM_WORDS + 2}-word answer read to its end. "
             f"Each level sends max(3 x in flight, 300 or 100) requests; pool of {POOL} "
             "connections for every client.",
-            "left over: tasks still alive + connections still checked out once all finished "
-            "(0 = nothing leaked).",
+            "left over: tasks still alive once all finished (0 = nothing leaked).",
         ],
         data,
     )
@@ -130,7 +136,7 @@ async def _load(client: Client, kind: str, level: int, total: int) -> dict[str, 
         "p99_ms": ms(percentile(latencies, 0.99)),
         "cpu_us": round(cpu_used / total * 1e6),
         "kib_in_flight": round(memory / 1024, 1),
-        "left_over": tasks + client.busy_connections(),
+        "left_over": tasks,
     }
 
 
@@ -152,23 +158,15 @@ async def _memory_per_request(call: Callable[[], Awaitable[Any]], level: int) ->
 
 
 async def _hotswap(url: str, fmt: WireFormat) -> Client:
-    transport = Transport()
-    client = transport.async_client
-    return _through_chain("hotswap (httpx2)", url, fmt, transport, lambda: _httpx_busy(client))
+    return through_chain("hotswap (httpx2)", url, fmt, Transport())
 
 
 async def _hotswap_aiohttp(url: str, fmt: WireFormat) -> Client:
-    transport = Transport.aiohttp()
-
-    def busy() -> int:
-        return len(getattr(transport.session.connector, "_acquired", ()))
-
-    return _through_chain("hotswap (aiohttp)", url, fmt, transport, busy)
+    return through_chain("hotswap (aiohttp)", url, fmt, Transport.aiohttp())
 
 
-def _through_chain(
-    name: str, url: str, fmt: WireFormat, transport: Transport, busy: Callable[[], int]
-) -> Client:
+def through_chain(name: str, url: str, fmt: WireFormat, transport: Transport) -> Client:
+    """A client sending through a chain of ``fmt``'s model over ``transport``."""
     chain = chain_for(url, fmt, transport=transport)
 
     async def complete() -> None:
@@ -181,7 +179,7 @@ def _through_chain(
         if texts < STREAM_WORDS:
             raise RuntimeError(f"a stream of {texts} texts")
 
-    return Client(name, complete, stream, busy, transport.aclose)
+    return Client(name, complete, stream, transport.aclose)
 
 
 async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
@@ -189,17 +187,12 @@ async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
     short, long = _requests(url, fmt)
 
     async def complete() -> None:
-        response = await client.request(
-            short.method, short.url, content=short.body, headers=short.headers
-        )
+        response = await client.send(short.build(client))
         _check(response.status_code)
         decode(response.content)
 
     async def stream() -> None:
-        request = client.build_request(
-            long.method, long.url, content=long.body, headers=long.headers
-        )
-        response = await client.send(request, stream=True)
+        response = await client.send(long.build(client), stream=True)
         try:
             _check(response.status_code)
             buffer = b""
@@ -208,10 +201,11 @@ async def _bare_httpx(url: str, fmt: WireFormat) -> Client:
         finally:
             await response.aclose()
 
-    return Client("bare httpx2", complete, stream, lambda: _httpx_busy(client), client.aclose)
+    return Client("bare httpx2", complete, stream, client.aclose)
 
 
-async def _bare_aiohttp(url: str, fmt: WireFormat) -> Client:
+async def bare_aiohttp(url: str, fmt: WireFormat) -> Client:
+    """A plain aiohttp program sending the chain's request, with the same pool size."""
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=POOL),
         timeout=aiohttp.ClientTimeout(total=TIMEOUT),
@@ -220,38 +214,30 @@ async def _bare_aiohttp(url: str, fmt: WireFormat) -> Client:
 
     async def complete() -> None:
         async with session.request(
-            short.method, short.url, data=short.body, headers=short.headers
+            short.method, short.url, data=short.body(), headers=short.headers
         ) as response:
             _check(response.status)
             decode(await response.read())
 
     async def stream() -> None:
         async with session.request(
-            long.method, long.url, data=long.body, headers=long.headers
+            long.method, long.url, data=long.body(), headers=long.headers
         ) as response:
             _check(response.status)
             buffer = b""
             async for chunk in response.content.iter_any():
                 buffer = _plain_lines(buffer + chunk)
 
-    def busy() -> int:
-        connector = session.connector
-        return len(getattr(connector, "_acquired", ()))
-
-    return Client("bare aiohttp", complete, stream, busy, session.close)
+    return Client("bare aiohttp", complete, stream, session.close)
 
 
-_CLIENTS = (_bare_httpx, _bare_aiohttp, _hotswap, _hotswap_aiohttp)
+_CLIENTS = (_bare_httpx, bare_aiohttp, _hotswap, _hotswap_aiohttp)
 
 _LONG = " ".join(f"w{i}" for i in range(STREAM_WORDS))
 
 
-def _requests(url: str, fmt: WireFormat) -> tuple[Any, Any]:
-    chain = chain_for(url, fmt, transport=Transport())
-    return (
-        wire_request(chain, PROMPT, stream=False),
-        wire_request(chain, _LONG, stream=True),
-    )
+def _requests(url: str, fmt: WireFormat) -> tuple[BareRequest, BareRequest]:
+    return captured_request(url, fmt, PROMPT), captured_request(url, fmt, _LONG, stream=True)
 
 
 def _plain_lines(buffer: bytes) -> bytes:
@@ -267,8 +253,3 @@ def _plain_lines(buffer: bytes) -> bytes:
 def _check(status: int) -> None:
     if status != 200:
         raise RuntimeError(f"request failed with {status}")
-
-
-def _httpx_busy(client: httpx2.AsyncClient) -> int:
-    pool = client._transport._pool  # type: ignore[attr-defined]
-    return sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))

@@ -8,9 +8,11 @@ everything drifts from second to second, and pairing rounds cancels most of that
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +43,9 @@ decode: Callable[[bytes | str], Any] = msgspec.json.Decoder().decode
 """How a bare client reads JSON here: msgspec, the fastest reader measured on these bodies and
 frames (faster than orjson by 0.05 to 0.15 µs a frame) and the one hotswap uses."""
 
+encode: Callable[[Any], bytes] = msgspec.json.Encoder().encode
+"""How a bare client writes JSON here: msgspec, as hotswap does."""
+
 
 def use_benchmark_keys() -> None:
     """Point credential lookups at fake keys and away from the user's own files."""
@@ -64,7 +69,11 @@ def simulator_process(faults: str | None = None) -> Iterator[str]:
             command += ["--faults", str(path)]
         # aiohttp logs each client that leaves mid-answer as an error; here that is expected.
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         ) as server:
             try:
                 assert server.stdout is not None
@@ -75,6 +84,16 @@ def simulator_process(faults: str | None = None) -> Iterator[str]:
             finally:
                 server.terminate()
                 server.wait(10)
+
+
+def _die_with_parent() -> None:
+    """Have Linux send the simulator SIGTERM when this process dies, even when it is killed
+    outright (a test's timeout), so that no server is left behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 # -- wire formats ----------------------------------------------------------------------------------
@@ -89,6 +108,7 @@ class WireFormat:
     :param model: a model id of that provider.
     :param base_path: appended to the simulator's URL to make the model's ``base_url``.
     :param text_of: the text a decoded stream frame carries (for the plain-parse baseline).
+    :param framing: how its streams are framed: ``sse`` or ``ndjson``.
     """
 
     name: str
@@ -96,6 +116,7 @@ class WireFormat:
     model: str
     base_path: str
     text_of: Callable[[Any], str | None]
+    framing: str = "sse"
 
 
 def _anthropic_text(frame: Any) -> str | None:
@@ -125,7 +146,7 @@ FORMATS = (
     WireFormat("Anthropic SSE", "anthropic", "claude-sonnet-4-5", "/v1", _anthropic_text),
     WireFormat("OpenAI-compatible SSE", "openai", "gpt-4.1", "/v1", _openai_text),
     WireFormat("Gemini SSE", "google", "gemini-2.5-flash", "/v1beta", _gemini_text),
-    WireFormat("Ollama NDJSON", "ollama", "llama3.2", "", _ollama_text),
+    WireFormat("Ollama NDJSON", "ollama", "llama3.2", "", _ollama_text, "ndjson"),
 )
 
 
@@ -152,48 +173,85 @@ def chain_for(url: str, *formats: WireFormat, **options: Any) -> Any:
     return chain(list(models), config=config, **options)
 
 
-def wire_request(chain: Any, prompt: str, *, stream: bool, **options: Any) -> Any:
-    """The exact request (an :class:`~hotswap.wire.exchange.Exchange`) the chain's first model
-    would send for ``prompt``: a bare client sends the same method, URL, headers and body."""
-    from hotswap import Message
-    from hotswap.types.request import CompletionOptions, CompletionRequest
-    from hotswap.wire.exchange import Exchange
+@dataclass(frozen=True)
+class BareRequest:
+    """A request as a plain httpx2 (or aiohttp) program sends it: method, URL, headers and a
+    JSON payload, encoded again for every request as such a program must.
 
-    request = CompletionRequest(
-        messages=(Message.user(prompt),), options=CompletionOptions(**options)
-    )
-    return Exchange(chain.host, chain.models[0], request, stream=stream)
+    :param method: the HTTP method.
+    :param url: the full URL.
+    :param headers: every header but ``host`` and ``content-length``, which the client sets.
+    :param payload: the JSON body, as plain dicts and lists.
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    payload: Any
+
+    def body(self) -> bytes:
+        return encode(self.payload)
+
+    def build(self, client: httpx2.Client | httpx2.AsyncClient) -> httpx2.Request:
+        """The request, built by ``client`` for its ``send``."""
+        return client.build_request(
+            self.method, self.url, content=encode(self.payload), headers=self.headers
+        )
+
+
+def captured_request(
+    url: str, fmt: WireFormat, messages: Any, *, stream: bool = False, **options: Any
+) -> BareRequest:
+    """What a chain of ``fmt``'s model sends for ``messages``, caught by an httpx2 event hook on
+    the client the chain is given: the same request, for a bare client to send."""
+    from hotswap import FailoverSettings, HotswapError, Transport
+
+    seen: list[httpx2.Request] = []
+    hooks = {"request": [seen.append]}
+    once = FailoverSettings(max_retries=0)  # a model scripted to fail is not waited for
+    with httpx2.Client(follow_redirects=False, event_hooks=hooks) as client:
+        chain = chain_for(url, fmt, transport=Transport(client=client), settings=once)
+        try:
+            if stream:
+                for _ in chain.stream(messages, **options):
+                    pass
+            else:
+                chain.complete(messages, **options)
+        except HotswapError:
+            if not seen:  # a model scripted to fail has still sent its request
+                raise
+    request = seen[0]
+    headers = {k: v for k, v in request.headers.items() if k not in ("host", "content-length")}
+    return BareRequest(request.method, str(request.url), headers, decode(request.content))
 
 
 @dataclass
 class InMemory:
     """A chain of one model whose HTTP goes to httpx2's mock transport, answering every request
     with the bytes the simulator answered once (no sockets, no other process), and the
-    exchange its first attempt sends (which a bare ``client`` sends too)."""
+    request its first attempt sends (which a bare ``client`` sends too)."""
 
     chain: Any
     client: httpx2.Client
-    exchange: Any
+    request: BareRequest
     answer: bytes
 
 
 @contextmanager
 def in_memory(url: str, fmt: WireFormat, prompt: str) -> Iterator[InMemory]:
-    from hotswap.wire.transport import Transport
+    from hotswap import Transport
 
-    with Transport() as real:
-        exchange = wire_request(chain_for(url, fmt, transport=real), prompt, stream=False)
-        answer = real.client.request(
-            exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
-        )
+    request = captured_request(url, fmt, prompt)
+    with httpx2.Client(follow_redirects=False) as real:
+        answer = real.send(request.build(real))
     status, headers, content = answer.status_code, answer.headers, answer.content
 
-    def reply(request: httpx2.Request) -> httpx2.Response:
+    def reply(_: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(status, headers=headers, content=content)
 
     client = httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
     with Transport(client=client) as transport:
-        yield InMemory(chain_for(url, fmt, transport=transport), client, exchange, content)
+        yield InMemory(chain_for(url, fmt, transport=transport), client, request, content)
 
 
 # -- timing ----------------------------------------------------------------------------------------
@@ -274,6 +332,50 @@ def us(seconds: float) -> float:
 
 def ms(seconds: float) -> float:
     return round(seconds * 1e3, 2)
+
+
+# -- goals ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One figure against the goal the project set for it.
+
+    :param measure: what was measured, as the summary names it.
+    :param value: the figure.
+    :param unit: what it is counted in (``x`` for a ratio, `` ms``...).
+    :param limit: the goal's bound.
+    :param at_least: the figure must reach ``limit`` (a throughput); otherwise stay under it.
+    """
+
+    measure: str
+    value: float
+    unit: str
+    limit: float
+    at_least: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.value >= self.limit if self.at_least else self.value < self.limit
+
+    @property
+    def wanted(self) -> str:
+        return f"{'at least' if self.at_least else 'under'} {self.limit:g}{self.unit}"
+
+    def cells(self) -> tuple[str, str]:
+        """The goal and whether it is met, as two table cells."""
+        return self.wanted, "met" if self.met else "missed"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "value": round(self.value, 4),
+            "unit": self.unit,
+            "limit": self.limit,
+            "at_least": self.at_least,
+            "goal": self.wanted,
+            "met": self.met,
+        }
 
 
 # -- results ---------------------------------------------------------------------------------------

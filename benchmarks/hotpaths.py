@@ -50,10 +50,11 @@ def main() -> None:
                 _run(lambda: setup.chain.complete(PROMPT), args.seconds, args.cprofile)
             return
         words = " ".join(f"w{i}" for i in range(5000))
-        exchange, _, chunks, _, _ = streams._live(url, fmt, words, {"max_tokens": 5010}, 1)
+        options = {"max_tokens": 5010}
+        _, _, chunks, _, _ = streams._live(url, fmt, words, options, 1)
 
         def decode() -> None:
-            for _ in streams._events(exchange, chunks):
+            for _ in streams._replayed(url, fmt, chunks, words, options):
                 pass
 
         _run(decode, args.seconds, args.cprofile)

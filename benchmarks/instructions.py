@@ -3,8 +3,8 @@
 On a busy machine a loopback request's time swings by more than the 5% a goal is about, from
 run to run. The number of instructions the client's process executes per request does not: it
 is counted here by valgrind's cachegrind, for ``chain.complete`` and ``chain.acomplete`` and for
-the same requests sent by a bare httpx2 client (the exchange's exact bytes, the answer decoded
-with msgspec), over loopback to the simulator in its own process.
+the same requests sent by a bare httpx2 program (``client.send``, the chain's request, the
+answer decoded with msgspec), over loopback to the simulator in its own process.
 
 Each count is taken in a child process under valgrind that sets up everything (imports, the
 chain, the bare client, one request of each kind) and then sends N requests of one kind; a run
@@ -31,9 +31,10 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from harness import Table, WireFormat, chain_for, decode, use_benchmark_keys, wire_request
+import httpx2
+from harness import Table, WireFormat, captured_request, chain_for, decode, use_benchmark_keys
 
-from hotswap.wire.transport import Transport
+from hotswap import Transport
 
 PROMPT = "What is the capital of Norway?"
 MODES = ("sync", "async")
@@ -120,8 +121,8 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> Table:
         [
             f"{requests} requests per count, less a run of none; user-space instructions of the "
             "client's process (cachegrind).",
-            "sync: chain.complete against httpx2.Client.request; async: chain.acomplete against "
-            "httpx2.AsyncClient.request, the same bytes on the same connection pool.",
+            "sync: chain.complete against httpx2.Client.send; async: chain.acomplete against "
+            "httpx2.AsyncClient.send, the same request, each client with its own pool.",
             "L1i/L1d misses added: per request, hotswap's less the bare client's, in "
             "cachegrind's simulation of the 32 KiB L1 instruction and data caches.",
         ],
@@ -163,16 +164,13 @@ def _child(url: str, provider: str, mode: str, case: str, requests: int) -> None
     from harness import installed_formats
 
     fmt = next(f for f in installed_formats() if f.provider == provider)
+    request = captured_request(url, fmt, PROMPT)
     if mode == "sync":
-        with Transport() as transport:
+        with Transport() as transport, httpx2.Client(follow_redirects=False) as client:
             chain = chain_for(url, fmt, transport=transport)
-            exchange = wire_request(chain, PROMPT, stream=False)
-            client = transport.client
 
             def bare() -> None:
-                answer = client.request(
-                    exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
-                )
+                answer = client.send(request.build(client))
                 decode(answer.content)
 
             def ours() -> None:
@@ -188,13 +186,10 @@ def _child(url: str, provider: str, mode: str, case: str, requests: int) -> None
     async def main() -> None:
         transport = Transport()
         chain = chain_for(url, fmt, transport=transport)
-        exchange = wire_request(chain, PROMPT, stream=False)
-        client = transport.async_client
+        client = httpx2.AsyncClient(follow_redirects=False)
 
         async def bare() -> None:
-            answer = await client.request(
-                exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
-            )
+            answer = await client.send(request.build(client))
             decode(answer.content)
 
         async def ours() -> None:
@@ -206,6 +201,7 @@ def _child(url: str, provider: str, mode: str, case: str, requests: int) -> None
         for _ in range(requests):
             await send()
         await transport.aclose()
+        await client.aclose()
 
     asyncio.run(main())
 

@@ -1,17 +1,14 @@
 """Completion overhead: N sequential non-streaming answers through ``chain.complete`` (and
-``chain.acomplete``) against the same HTTP requests sent bare, with ``client.request``, through
-the very httpx2 client the chain's transport made (so over the same connection pool), with the
-exact bytes the chain sends, and the JSON answer parsed (as any application must) with
-msgspec, the fastest JSON reader and the one hotswap uses.
+``chain.acomplete``) against a bare httpx2 program sending the same request through the same
+public API: its own ``httpx2.Client`` (``AsyncClient``), ``client.send`` of a request built by
+``client.build_request`` with the JSON body encoded for each request, and the JSON answer
+parsed (as any application must) with msgspec, the fastest JSON reader and the one hotswap
+uses. The request is the one the chain sends, caught once by an httpx2 event hook.
 
 The in-memory rows replace the network by httpx2's mock transport answering with the bytes the
 simulator answered: no sockets, no other process, so the difference is hotswap's own work
-alone, measured with far less noise than over loopback. The mock transport sits under the
-transport's own client, so hotswap's requests are built directly as over the network (see
-``Transport._open``) while the bare ones go through the client's every layer, as an
-application's would; but with no connection pool under it, hotswap hands the mock httpx2's
-request and reads httpx2's response, which over the network it skips (``hotswap.wire.answers``).
-These rows are hotswap's own work, without most of what it saves."""
+alone, measured with far less noise than over loopback. The chain is given the mock client,
+the bare program sends through the same one."""
 
 from __future__ import annotations
 
@@ -21,9 +18,11 @@ from typing import Any
 import aiohttp
 import httpx2
 from harness import (
+    BareRequest,
     Table,
     Timing,
     ainterleaved,
+    captured_request,
     chain_for,
     decode,
     in_memory,
@@ -31,10 +30,9 @@ from harness import (
     paired_ratio,
     ratio_quartiles,
     us,
-    wire_request,
 )
 
-from hotswap.wire.transport import Transport
+from hotswap import Transport
 
 PROMPT = "What is the capital of Norway?"
 
@@ -110,26 +108,20 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
 
 
 def _sync(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
-    with Transport() as transport:
+    request = captured_request(url, fmt, PROMPT)
+    with Transport() as transport, httpx2.Client(follow_redirects=False) as client:
         chain = chain_for(url, fmt, transport=transport)
-        exchange = wire_request(chain, PROMPT, stream=False)
-        return _sync_pair(chain, transport.client, exchange, rounds=rounds, batch=batch)
+        return _sync_pair(chain, client, request, rounds=rounds, batch=batch)
 
 
 def _sync_pair(
-    chain: Any, client: httpx2.Client, exchange: Any, *, rounds: int, batch: int
+    chain: Any, client: httpx2.Client, request: BareRequest, *, rounds: int, batch: int
 ) -> dict[str, Timing]:
-    """``chain.complete`` against ``client`` sending ``exchange``'s bytes bare, alternately."""
-    method, target, headers, body = (
-        exchange.method,
-        exchange.url,
-        exchange.headers,
-        exchange.body,
-    )
+    """``chain.complete`` against ``client`` sending ``request`` bare, alternately."""
 
     def bare(n: int) -> None:
         for _ in range(n):
-            response = client.request(method, target, content=body, headers=headers)
+            response = client.send(request.build(client))
             if response.status_code != 200:
                 raise RuntimeError(f"bare request failed: {response.status_code}")
             decode(response.content)
@@ -144,21 +136,18 @@ def _sync_pair(
 
 
 def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
+    request = captured_request(url, fmt, PROMPT)
+
     async def measure() -> dict[str, Timing]:
         transport = Transport.aiohttp()
         chain = chain_for(url, fmt, transport=transport)
-        exchange = wire_request(chain, PROMPT, stream=False)
-        method, target, headers, body = (
-            exchange.method,
-            exchange.url,
-            exchange.headers,
-            exchange.body,
-        )
         session = aiohttp.ClientSession()
 
         async def bare(n: int) -> None:
             for _ in range(n):
-                async with session.request(method, target, data=body, headers=headers) as answer:
+                async with session.request(
+                    request.method, request.url, data=request.body(), headers=request.headers
+                ) as answer:
                     if answer.status != 200:
                         raise RuntimeError(f"bare request failed: {answer.status}")
                     decode(await answer.read())
@@ -180,25 +169,20 @@ def _async_aiohttp(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, 
 
 def _memory(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
     with in_memory(url, fmt, PROMPT) as setup:
-        return _sync_pair(setup.chain, setup.client, setup.exchange, rounds=rounds, batch=batch * 4)
+        return _sync_pair(setup.chain, setup.client, setup.request, rounds=rounds, batch=batch * 4)
 
 
 def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
+    request = captured_request(url, fmt, PROMPT)
+
     async def measure() -> dict[str, Timing]:
         transport = Transport()
-        client = transport.async_client
+        client = httpx2.AsyncClient(follow_redirects=False)
         chain = chain_for(url, fmt, transport=transport)
-        exchange = wire_request(chain, PROMPT, stream=False)
-        method, target, headers, body = (
-            exchange.method,
-            exchange.url,
-            exchange.headers,
-            exchange.body,
-        )
 
         async def bare(n: int) -> None:
             for _ in range(n):
-                response = await client.request(method, target, content=body, headers=headers)
+                response = await client.send(request.build(client))
                 if response.status_code != 200:
                     raise RuntimeError(f"bare request failed: {response.status_code}")
                 decode(response.content)
@@ -212,6 +196,7 @@ def _async(url: str, fmt: Any, *, rounds: int, batch: int) -> dict[str, Timing]:
         cases = {"bare": bare, "hotswap": ours}
         timings = await ainterleaved(cases, rounds=rounds, batch=batch)
         await transport.aclose()
+        await client.aclose()
         return timings
 
     return asyncio.run(measure())

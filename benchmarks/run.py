@@ -15,6 +15,7 @@ goes to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,27 +28,28 @@ import report
 
 SectionRun = Callable[..., "harness.Table | list[harness.Table]"]
 
+SECTIONS = (
+    "overhead",
+    "stages",
+    "instructions",
+    "streams",
+    "failover",
+    "concurrency",
+    "in_flight",
+    "history",
+    "breakers",
+    "startup",
+    "coldstart",
+    "alternative",
+)
+"""Every section, in the order a full run takes them; each is the module of that name."""
 
-def sections() -> dict[str, SectionRun]:
-    import alternative
-    import concurrency
-    import failover
-    import instructions
-    import overhead
-    import stages
-    import startup
-    import streams
 
-    return {
-        "overhead": overhead.run,
-        "stages": stages.run,
-        "instructions": instructions.run,
-        "streams": streams.run,
-        "failover": failover.run,
-        "concurrency": concurrency.run,
-        "startup": startup.run,
-        "alternative": alternative.run,
-    }
+def section(name: str) -> SectionRun:
+    """A section's ``run``, its module imported only when chosen, so that one section broken by
+    a change inside hotswap does not stop the others."""
+    run: SectionRun = importlib.import_module(name).run
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,11 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args(argv)
     harness.use_benchmark_keys()
-    available = sections()
-    chosen = [s for s in args.only.split(",") if s] or list(available)
-    unknown = sorted(set(chosen) - set(available))
+    chosen = [s for s in args.only.split(",") if s] or list(SECTIONS)
+    unknown = sorted(set(chosen) - set(SECTIONS))
     if unknown:
-        parser.error(f"unknown sections {unknown}; choose from {sorted(available)}")
+        parser.error(f"unknown sections {unknown}; choose from {sorted(SECTIONS)}")
     machine = harness.machine()
     formats = harness.installed_formats()
     tables: list[harness.Table] = []
@@ -71,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     with harness.simulator_process(failover.FAULTS) as url:
         for name in chosen:
             print(f"running {name} ...", file=sys.stderr, flush=True)
-            result: Any = available[name](url, formats, quick=args.quick)
+            result: Any = section(name)(url, formats, quick=args.quick)
             tables.extend(result if isinstance(result, list) else [result])
     print(report.text(tables, machine))
     written = args.json
-    if written is None and not args.quick and chosen == list(available):
+    if written is None and not args.quick and chosen == list(SECTIONS):
         written = harness.ROOT / "benchmarks/results/latest.json"
     if written is not None:
         harness.dump(

@@ -1,6 +1,8 @@
 """Streaming: a long streamed answer (thousands of chunks) through ``chain.stream`` against
 raw httpx2 reading the same bytes with the fastest plain parse, for each installed wire
-format; then both decoders run again on the same captured bytes, with no network at all.
+format; then both again on the same captured bytes, replayed by httpx2's mock transport with
+no network at all (the chain given a client on the mock, the plain parse reading from the
+same client).
 
 The plain parse is the least a client can do to get the text out: split lines, read each
 ``data:`` line (each NDJSON line) with msgspec, the fastest JSON reader and the one hotswap uses,
@@ -18,20 +20,19 @@ from typing import Any
 
 import httpx2
 from harness import (
+    BareRequest,
     Table,
     WireFormat,
+    captured_request,
     chain_for,
     decode,
     interleaved,
     ms,
     paired_ratio,
     us,
-    wire_request,
 )
 
-from hotswap import TextDelta
-from hotswap.plugin.framing import NDJSONDecoder, SSEDecoder
-from hotswap.wire.transport import Transport
+from hotswap import TextDelta, Transport
 
 Loads = Callable[[bytes], Any]
 loads: Loads = decode
@@ -46,8 +47,8 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
     live_data: dict[str, Any] = {}
     decode_data: dict[str, Any] = {}
     for fmt in formats:
-        exchange, parse, captured, results, timing = _live(url, fmt, prompt, options, rounds)
-        events = sum(1 for _ in _events(exchange, captured))
+        request, parse, captured, results, timing = _live(url, fmt, prompt, options, rounds)
+        events = sum(1 for _ in _replayed(url, fmt, captured, prompt, options))
         first_raw = sorted(f for f, _ in results["raw"])[len(results["raw"]) // 2]
         first_ours = sorted(f for f, _ in results["hotswap"])[len(results["hotswap"]) // 2]
         total_raw, total_ours = timing["raw httpx2"], timing["hotswap"]
@@ -78,7 +79,9 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
             "cpu_hotswap_ms": ms(total_ours.cpu_median),
             "cpu_ratio": round(paired_ratio(total_ours.cpu, total_raw.cpu), 4),
         }
-        decode_rows += _decode_rows(fmt, exchange, captured, parse, quick, decode_data)
+        decode_rows += _decode_rows(
+            url, fmt, request, captured, (prompt, options), parse, quick, decode_data
+        )
     live = Table(
         "Streaming over HTTP (one long answer, sync)",
         [
@@ -106,12 +109,10 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
         ["format", "stage", "plain parse µs", "hotswap µs", "ratio", "hotswap events/s"],
         decode_rows,
         [
-            "framing: bytes to frames (hotswap's SSEDecoder/NDJSONDecoder; a stream's "
-            "NDJSON lines are cut the same way, inline) against splitting lines and keeping "
-            "data lines.",
-            "to events: bytes to typed events (StreamState: decoder, the plugin's translator, "
-            "failure checks) against the plain parse (split, msgspec's decode, take the text). "
-            "Goal: within 1.5x.",
+            "to events: the captured bytes replayed by httpx2's mock transport, to typed events "
+            "through chain.stream (the whole call: request, decoder, the plugin's translator, "
+            "failure checks) against the same bytes read from the same mock client with the "
+            "plain parse (split, msgspec's decode, take the text). Goal: within 1.5x.",
             "to events, plain parse with json: the same, against a plain parse reading JSON with "
             "the standard library's json.loads (the baseline before hotswap read JSON with "
             "a faster library).",
@@ -125,20 +126,18 @@ def run(url: str, formats: list[WireFormat], *, quick: bool) -> list[Table]:
 
 
 def _live(url: str, fmt: WireFormat, prompt: str, options: dict[str, Any], rounds: int) -> Any:
-    """Stream ``prompt``'s answer raw and through a chain, alternately; return the exchange,
+    """Stream ``prompt``'s answer raw and through a chain, alternately; return the request,
     the plain parser used, the chunks as last read, the (TTFT, total) pairs and the timing."""
-    with Transport() as transport:
-        client = transport.client  # raw reads go over the chain's own connection pool
+    request = captured_request(url, fmt, prompt, stream=True, **options)
+    parse = _plain_ndjson if fmt.framing == "ndjson" else _plain_sse
+    with Transport() as transport, httpx2.Client(follow_redirects=False) as client:
         chain = chain_for(url, fmt, transport=transport)
-        exchange = wire_request(chain, prompt, stream=True, **options)
-        ndjson = exchange.open_stream()._translator.framing == "ndjson"
-        parse = _plain_ndjson if ndjson else _plain_sse
         captured: list[bytes] = []
         results: dict[str, list[tuple[float, float]]] = {"raw": [], "hotswap": []}
 
         def raw(n: int) -> None:
             for _ in range(n):
-                first, total, chunks = _raw_stream(client, exchange, parse, fmt.text_of)
+                first, total, chunks = _raw_stream(client, request, parse, fmt.text_of)
                 results["raw"].append((first, total))
                 captured[:] = chunks
 
@@ -151,22 +150,19 @@ def _live(url: str, fmt: WireFormat, prompt: str, options: dict[str, Any], round
         results["raw"].clear()
         results["hotswap"].clear()
         timing = interleaved({"raw httpx2": raw, "hotswap": ours}, rounds=rounds, batch=1)
-    return exchange, parse, captured, results, timing
+    return request, parse, captured, results, timing
 
 
 def _raw_stream(
     client: httpx2.Client,
-    exchange: Any,
+    request: BareRequest,
     parse: Callable[[Iterable[bytes], Callable[[Any], str | None]], Iterable[str]],
     text_of: Callable[[Any], str | None],
 ) -> tuple[float, float, list[bytes]]:
     started = time.perf_counter()
     first = 0.0
     chunks: list[bytes] = []
-    request = client.build_request(
-        exchange.method, exchange.url, content=exchange.body, headers=exchange.headers
-    )
-    response = client.send(request, stream=True)
+    response = client.send(request.build(client), stream=True)
     try:
         if response.status_code != 200:
             raise RuntimeError(f"raw stream failed: {response.status_code} {response.read()!r}")
@@ -222,70 +218,64 @@ def _plain_ndjson(
                     yield text
 
 
-def _plain_frames(chunks: Iterable[bytes], ndjson: bool) -> int:
-    count = 0
-    buffer = b""
-    for chunk in chunks:
-        *lines, buffer = (buffer + chunk).split(b"\n")
-        for line in lines:
-            if line if ndjson else line.startswith(b"data:"):
-                count += 1
-    return count
+# -- replayed, without the network ---------------------------------------------------------------
 
 
-# -- offline decoding ------------------------------------------------------------------------------
+def _replaying(chunks: list[bytes]) -> httpx2.Client:
+    """A client whose every request is answered 200 with ``chunks``, one by one."""
+
+    def reply(_: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=iter(chunks))
+
+    return httpx2.Client(transport=httpx2.MockTransport(reply), follow_redirects=False)
 
 
-def _events(exchange: Any, chunks: list[bytes]) -> Iterable[Any]:
-    state = exchange.open_stream()
-    for chunk in chunks:
-        yield from state.feed(chunk)
-        if state.failure is not None:
-            raise state.failure
-    yield from state.end()
+def _replayed(
+    url: str, fmt: WireFormat, chunks: list[bytes], prompt: str, options: dict[str, Any]
+) -> Iterable[Any]:
+    with _replaying(chunks) as client:
+        yield from chain_for(url, fmt, transport=Transport(client=client)).stream(prompt, **options)
 
 
 def _decode_rows(
+    url: str,
     fmt: WireFormat,
-    exchange: Any,
+    request: BareRequest,
     chunks: list[bytes],
+    asked: tuple[str, dict[str, Any]],
     parse: Any,
     quick: bool,
     data: dict[str, Any],
 ) -> list[list[Any]]:
-    ndjson = parse is _plain_ndjson
-    decoder = NDJSONDecoder if ndjson else SSEDecoder
-    events = sum(1 for _ in _events(exchange, chunks))
+    prompt, options = asked
+    client = _replaying(chunks)
+    chain = chain_for(url, fmt, transport=Transport(client=client))
+    events = sum(1 for _ in chain.stream(prompt, **options))
 
-    def frames_plain(n: int) -> None:
-        for _ in range(n):
-            _plain_frames(chunks, ndjson)
-
-    def frames_ours(n: int) -> None:
-        for _ in range(n):
-            feed = decoder().feed
-            for chunk in chunks:
-                feed(chunk)
+    def read(loads: Loads) -> None:
+        response = client.send(request.build(client), stream=True)
+        try:
+            for _ in parse(response.iter_bytes(), fmt.text_of, loads):
+                pass
+        finally:
+            response.close()
 
     def events_plain(n: int) -> None:
         for _ in range(n):
-            for _ in parse(chunks, fmt.text_of):
-                pass
+            read(loads)
 
     def events_plain_stdlib(n: int) -> None:
         for _ in range(n):
-            for _ in parse(chunks, fmt.text_of, json.loads):
-                pass
+            read(json.loads)
 
     def events_ours(n: int) -> None:
         for _ in range(n):
-            for _ in _events(exchange, chunks):
+            for _ in chain.stream(prompt, **options):
                 pass
 
     rounds, batch = (3, 2) if quick else (15, 10)
     rows = []
     for stage, plain, ours in (
-        ("framing", frames_plain, frames_ours),
         ("to events", events_plain, events_ours),
         ("to events, plain parse with json", events_plain_stdlib, events_ours),
     ):
@@ -311,4 +301,5 @@ def _decode_rows(
             "hotswap_us": us(timing["hotswap"].median),
             "ratio": round(ratio, 4),
         }
+    client.close()
     return rows
