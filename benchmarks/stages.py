@@ -36,9 +36,8 @@ def run(url: str, formats: list[Any], *, quick: bool) -> Table:
         rows,
         [
             f"Each stage run {repeat} times on its own, best of 5, less what the bare client "
-            "does too: sending the request (below zero: hotswap builds its request directly and "
-            "hands it to the connection pool, where the bare client goes through every layer "
-            "of httpx2's client) and decoding the JSON answer.",
+            "does too: sending the request through httpx2's client and decoding the JSON "
+            "answer.",
             "The stages add up to less than the whole call: run back to back, they evict each "
             "other from the CPU's caches.",
         ],
