@@ -57,11 +57,6 @@ lint: setup
 unasync: setup
 	$(BIN)/python scripts/unasync.py
 
-# The sync packages are generated from their async sources (every `_async` directory gets a
-# `_sync` sibling); `make test` fails when a generated file differs from what this would write.
-unasync: setup
-	$(BIN)/python scripts/unasync.py
-
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
