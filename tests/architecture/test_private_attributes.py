@@ -25,6 +25,7 @@ OWN_OBJECTS: dict[str, set[str]] = {
     "hotswap/types/redaction.py": {"other"},
 }
 
+
 def _is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 

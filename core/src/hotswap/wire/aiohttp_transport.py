@@ -98,10 +98,16 @@ class _AiohttpAsyncTransport(AsyncTransport):
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._client_timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
+    def _ready(self) -> None:
+        self._session_of_loop()
+
     @property
     def session(self) -> aiohttp.ClientSession:
         """The aiohttp session of the running event loop (a new loop gets a new one, since a
         session's connections belong to the loop that opened them)."""
+        return self._session_of_loop()
+
+    def _session_of_loop(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session_loop is not loop or self._session.closed:
             self._session = aiohttp.ClientSession(

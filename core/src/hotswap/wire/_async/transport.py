@@ -113,6 +113,7 @@ class AsyncTransport:
         or an error status), read under the attempt's guard: its headers are its first event,
         and each piece of its body keeps it from being idle."""
         await self._refresh(exchange)
+        self._ready()
         clock = self._alarms or AsyncGuard.default_clock()
         timer = self._timer(exchange, clock.now())
         limits = self._limits(timer)
@@ -137,6 +138,7 @@ class AsyncTransport:
 
     async def _stream_once(self, exchange: Exchange) -> AsyncGenerator[StreamEvent, None]:
         await self._refresh(exchange)
+        self._ready()
         clock = self._alarms or AsyncGuard.default_clock()
         timer = self._timer(exchange, clock.now())
         limits = self._limits(timer)
@@ -211,6 +213,11 @@ class AsyncTransport:
         exchange.refreshed(describe_response(response, body))
 
     # -- what a transport on another client replaces --------------------------------------------
+
+    def _ready(self) -> None:
+        """Make the client, if it is not made yet, before an attempt's clock starts: making one
+        (its TLS context) is hotswap's work, not the provider's slowness."""
+        self._clients.get()
 
     async def _open(
         self,

@@ -115,6 +115,7 @@ class SyncTransport:
         or an error status), read under the attempt's guard: its headers are its first event,
         and each piece of its body keeps it from being idle."""
         self._refresh(exchange)
+        self._ready()
         clock = self._alarms or SyncGuard.default_clock()
         timer = self._timer(exchange, clock.now())
         limits = self._limits(timer)
@@ -139,6 +140,7 @@ class SyncTransport:
 
     def _stream_once(self, exchange: Exchange) -> Generator[StreamEvent, None]:
         self._refresh(exchange)
+        self._ready()
         clock = self._alarms or SyncGuard.default_clock()
         timer = self._timer(exchange, clock.now())
         limits = self._limits(timer)
@@ -213,6 +215,11 @@ class SyncTransport:
         exchange.refreshed(describe_response(response, body))
 
     # -- what a transport on another client replaces --------------------------------------------
+
+    def _ready(self) -> None:
+        """Make the client, if it is not made yet, before an attempt's clock starts: making one
+        (its TLS context) is hotswap's work, not the provider's slowness."""
+        self._clients.get()
 
     def _open(
         self,
