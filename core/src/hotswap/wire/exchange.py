@@ -294,9 +294,9 @@ class _EventStream(StreamState):
         self._frames = self._decoder.feed
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
-        # Every chunk of every stream comes through here: one function, the frames' events
-        # gathered list by list and searched for a failure once, since a chunk holds one
-        # frame, one event, nearly always.
+        # Every chunk of every stream comes through here: the frames' events are gathered
+        # list by list and searched for a failure once, since a chunk holds one frame, one
+        # event, nearly always.
         if self.failure is not None:
             return []
         events: list[Any] = []
@@ -306,10 +306,7 @@ class _EventStream(StreamState):
                 events += translate(frame)
         except _UNREADABLE as exc:
             return self._passed(events, exc)
-        for event in events:
-            if event.__class__ is StreamFailure:  # see _passed
-                return self._passed(events, None)
-        return events
+        return self._passed(events, None)
 
     def _rest(self) -> list[StreamEvent]:
         # The decoder's last frames are translated as any chunk's are.
@@ -346,10 +343,7 @@ class _LineStream(StreamState):
                     events += translate(Frame(None, line))
         except _UNREADABLE as exc:
             return self._passed(events, exc)
-        for event in events:
-            if event.__class__ is StreamFailure:  # see _passed
-                return self._passed(events, None)
-        return events
+        return self._passed(events, None)
 
     def _rest(self) -> list[StreamEvent]:
         # A last line without its newline is still delivered: a plugin that cannot read it
